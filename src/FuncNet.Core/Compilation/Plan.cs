@@ -1,0 +1,225 @@
+namespace FuncNet;
+
+/// <summary>
+/// A compiled computation: the outputs rewritten to a fixpoint, scheduled once in topological order (each
+/// node computed once per run, however many users it has), and specialized to the shapes of the fed
+/// values (cached per distinct set of shapes). Values no later step needs are released as soon as their
+/// last user has run. A plan owns the backend copies of its constants and is <see cref="IDisposable"/>.
+/// Running one plan from several threads at once is safe: each run keeps its values to itself.
+/// </summary>
+public sealed class Plan : IDisposable
+{
+    private readonly Expr[] _outputs;
+    private readonly Expr[] _schedule;
+    private readonly Dictionary<Expr, int> _index;
+    private readonly int[][] _inputIndices;
+    private readonly int[] _uses;
+    private readonly Dictionary<string, Shape[]> _shapes = new();
+    private readonly Dictionary<Expr, DeviceTensor> _resident = new();
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    private Plan(IReadOnlyList<Expr> outputs, IBackend backend, bool simplify)
+    {
+        Backend = backend;
+        SourceOutputs = outputs.ToArray();
+        _outputs = simplify ? Simplifier.Simplify(outputs) : outputs.ToArray();
+        _schedule = GraphWalk.Topological(_outputs).ToArray();
+        _index = new Dictionary<Expr, int>(_schedule.Length);
+        for (var i = 0; i < _schedule.Length; i++) { _index[_schedule[i]] = i; }
+        _inputIndices = _schedule.Select(n => n.Inputs.Select(i => _index[i]).ToArray()).ToArray();
+        _uses = new int[_schedule.Length];
+        foreach (var inputs in _inputIndices)
+        {
+            foreach (var i in inputs) { _uses[i]++; }
+        }
+        foreach (var o in _outputs) { _uses[_index[o]]++; }
+        Placeholders = _schedule.Where(n => n.IsPlaceholder).ToArray();
+        Variables = _schedule.Where(n => n.IsVariable).ToArray();
+    }
+
+    /// <summary>Compiles outputs for a backend (default: <see cref="FuncNet.Backend.Default"/>), rewriting them first.</summary>
+    public static Plan Compile(IReadOnlyList<Expr> outputs, IBackend? backend = null)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        return new Plan(outputs, backend ?? FuncNet.Backend.Default, simplify: true);
+    }
+
+    /// <summary>Compiles outputs for the default backend.</summary>
+    public static Plan Compile(params Expr[] outputs) => Compile((IReadOnlyList<Expr>)outputs);
+
+    /// <summary>Compiles outputs exactly as given, without rewriting (for tests of the rewrites themselves).</summary>
+    internal static Plan CompileUnrewritten(IReadOnlyList<Expr> outputs, IBackend? backend = null) =>
+        new(outputs, backend ?? FuncNet.Backend.Default, simplify: false);
+
+    /// <summary>The backend the plan runs on.</summary>
+    public IBackend Backend { get; }
+
+    /// <summary>The outputs as the caller gave them.</summary>
+    public IReadOnlyList<Expr> SourceOutputs { get; }
+
+    /// <summary>The outputs after rewriting: what actually runs.</summary>
+    public IReadOnlyList<Expr> Outputs => _outputs;
+
+    /// <summary>The placeholders the outputs depend on: each must be fed.</summary>
+    public IReadOnlyList<Expr> Placeholders { get; }
+
+    /// <summary>The variables the outputs depend on: fed by a session, otherwise their initial values.</summary>
+    public IReadOnlyList<Expr> Variables { get; }
+
+    /// <summary>The number of scheduled nodes (leaves included).</summary>
+    public int NodeCount => _schedule.Length;
+
+    /// <summary>How many kernels (non-leaf nodes) the most recent run executed: each node once.</summary>
+    public int LastRunKernelCount { get; private set; }
+
+    /// <summary>Runs the plan on the given feeds (placeholders, and optionally variables, to values).</summary>
+    public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        feeds ??= new Dictionary<Expr, Tensor>();
+        ValidateFeeds(feeds);
+        var shapes = Specialize(feeds);
+        var values = new DeviceTensor?[_schedule.Length];
+        var remaining = (int[])_uses.Clone();
+        var owned = new bool[_schedule.Length];
+        var kernels = 0;
+        try
+        {
+            for (var k = 0; k < _schedule.Length; k++)
+            {
+                var node = _schedule[k];
+                if (feeds.TryGetValue(node, out var fed))
+                {
+                    values[k] = Backend.Upload(fed);
+                    owned[k] = true;
+                }
+                else if (node.Op is ConstantOp or VariableOp)
+                {
+                    values[k] = Resident(node);
+                }
+                else
+                {
+                    var inputs = _inputIndices[k].Select(i => values[i]!).ToArray();
+                    values[k] = Backend.Execute(node, inputs, shapes[k], node.DType);
+                    owned[k] = true;
+                    kernels++;
+                    foreach (var i in _inputIndices[k])
+                    {
+                        if (--remaining[i] == 0 && owned[i])
+                        {
+                            values[i]!.Dispose();
+                            values[i] = null;
+                        }
+                    }
+                }
+            }
+            LastRunKernelCount = kernels;
+            return _outputs.Select(o => Backend.Download(values[_index[o]]!)).ToArray();
+        }
+        finally
+        {
+            for (var k = 0; k < values.Length; k++)
+            {
+                if (owned[k]) { values[k]?.Dispose(); }
+            }
+        }
+    }
+
+    /// <summary>Runs the plan with feeds given as pairs (F# lists of tuples welcome).</summary>
+    public Tensor[] Run(IEnumerable<(Expr Node, Tensor Value)> feeds) => Run(feeds.ToDictionary(p => p.Node, p => p.Value));
+
+    private void ValidateFeeds(IReadOnlyDictionary<Expr, Tensor> feeds)
+    {
+        foreach (var (node, value) in feeds)
+        {
+            ArgumentNullException.ThrowIfNull(value, $"feed for {node}");
+            switch (node.Op)
+            {
+                case PlaceholderOp p:
+                    p.Validate(value);
+                    break;
+                case VariableOp v:
+                    if (value.Shape != v.InitialValue.Shape || value.DType != v.InitialValue.DType)
+                    {
+                        throw new ShapeException($"Value for variable '{v.VariableName}': expected shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
+                    }
+                    break;
+                default:
+                    throw new FuncNetException($"Only placeholders and variables can be fed; given a value for {node.Op.Name} node {node}.");
+            }
+        }
+        foreach (var p in Placeholders)
+        {
+            if (!feeds.ContainsKey(p))
+            {
+                var op = (PlaceholderOp)p.Op;
+                throw new MissingFeedException(
+                    $"Placeholder '{op.PlaceholderName}' (shape {op.DeclaredShape}, {op.DeclaredDType}) is needed by the outputs but was not fed; add it to the feeds.");
+            }
+        }
+    }
+
+    /// <summary>Concrete shapes for every scheduled node given the fed shapes, computed once per distinct set.</summary>
+    private Shape[] Specialize(IReadOnlyDictionary<Expr, Tensor> feeds)
+    {
+        var key = string.Join(";", Placeholders.Select(p => feeds[p].Shape.ToString()));
+        lock (_gate)
+        {
+            if (_shapes.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+        }
+        var shapes = new Shape[_schedule.Length];
+        for (var k = 0; k < _schedule.Length; k++)
+        {
+            var node = _schedule[k];
+            if (node.Shape.IsFullyKnown)
+            {
+                shapes[k] = node.Shape;
+            }
+            else if (node.IsPlaceholder)
+            {
+                shapes[k] = feeds[node].Shape;
+            }
+            else
+            {
+                var inputShapes = _inputIndices[k].Select(i => shapes[i]).ToArray();
+                var dtypes = node.Inputs.Select(i => i.DType).ToArray();
+                shapes[k] = node.Op.Infer(inputShapes, dtypes).Shape;
+            }
+        }
+        lock (_gate)
+        {
+            _shapes[key] = shapes;
+        }
+        return shapes;
+    }
+
+    /// <summary>The plan-owned backend copy of a constant or a variable's initial value, uploaded once.</summary>
+    private DeviceTensor Resident(Expr node)
+    {
+        lock (_gate)
+        {
+            if (!_resident.TryGetValue(node, out var value))
+            {
+                var host = node.Op is ConstantOp c ? c.Value : ((VariableOp)node.Op).InitialValue;
+                _resident[node] = value = Backend.Upload(host);
+            }
+            return value;
+        }
+    }
+
+    /// <summary>Releases the plan's backend copies of constants.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) { return; }
+            _disposed = true;
+            foreach (var v in _resident.Values) { v.Dispose(); }
+            _resident.Clear();
+        }
+    }
+}

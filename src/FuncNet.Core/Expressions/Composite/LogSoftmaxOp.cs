@@ -1,0 +1,37 @@
+namespace FuncNet;
+
+/// <summary>x − max − ln Σ exp(x − max) along an axis: the stable log of a softmax.</summary>
+internal sealed record LogSoftmaxOp(int Axis) : Op
+{
+    public override string Name => "LogSoftmax";
+
+    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (shapes[0], RequireSameFloat(dtypes));
+
+    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
+        AlongAxis.Map(inputs[0], Axis, outputDType, (row, result) =>
+        {
+            var max = row.Max();
+            var sum = 0.0;
+            for (var i = 0; i < row.Length; i++) { sum += Math.Exp(row[i] - max); }
+            var log = max + Math.Log(sum);
+            for (var i = 0; i < row.Length; i++) { result[i] = row[i] - log; }
+        });
+
+    // dx = g − softmax ⊙ Σ g
+    internal override Expr?[] Vjp(Expr node, Expr gradient) =>
+        [gradient - Ops.Exp(node) * Ops.ReduceSum(gradient, [Axis], true)];
+
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) =>
+        tangents[0] is { } t ? t - Ops.ReduceSum(Ops.Exp(node) * t, [Axis], true) : null;
+
+    internal override string Format(IReadOnlyList<string> inputs) => $"LogSoftmax({inputs[0]}, {Axis})";
+}
+
+public static partial class Ops
+{
+    /// <summary>The log of the softmax along <paramref name="axis"/>, computed stably.</summary>
+    public static Expr LogSoftmax(Expr logits, int axis) => Expr.Make(new LogSoftmaxOp(logits.Shape.NormalizeAxis(axis, "LogSoftmax")), logits);
+
+    /// <summary>The log-softmax along the last axis.</summary>
+    public static Expr LogSoftmax(Expr logits) => LogSoftmax(logits, -1);
+}

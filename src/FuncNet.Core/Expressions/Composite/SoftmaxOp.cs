@@ -1,0 +1,36 @@
+namespace FuncNet;
+
+/// <summary>exp(x − max) / Σ exp(x − max) along an axis: finite for any finite logits.</summary>
+internal sealed record SoftmaxOp(int Axis) : Op
+{
+    public override string Name => "Softmax";
+
+    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (shapes[0], RequireSameFloat(dtypes));
+
+    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
+        AlongAxis.Map(inputs[0], Axis, outputDType, (row, result) =>
+        {
+            var max = row.Max();
+            var sum = 0.0;
+            for (var i = 0; i < row.Length; i++) { result[i] = Math.Exp(row[i] - max); sum += result[i]; }
+            for (var i = 0; i < row.Length; i++) { result[i] /= sum; }
+        });
+
+    // dx = y ⊙ (g − Σ g⊙y)
+    internal override Expr?[] Vjp(Expr node, Expr gradient) =>
+        [node * (gradient - Ops.ReduceSum(gradient * node, [Axis], true))];
+
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) =>
+        tangents[0] is { } t ? node * (t - Ops.ReduceSum(t * node, [Axis], true)) : null;
+
+    internal override string Format(IReadOnlyList<string> inputs) => $"Softmax({inputs[0]}, {Axis})";
+}
+
+public static partial class Ops
+{
+    /// <summary>The softmax along <paramref name="axis"/> (default the last), computed stably: logits of ±1000 give finite results.</summary>
+    public static Expr Softmax(Expr logits, int axis) => Expr.Make(new SoftmaxOp(logits.Shape.NormalizeAxis(axis, "Softmax")), logits);
+
+    /// <summary>The softmax along the last axis.</summary>
+    public static Expr Softmax(Expr logits) => Softmax(logits, -1);
+}

@@ -1,0 +1,23 @@
+namespace FuncNet;
+
+/// <summary>a / b with broadcasting (floats only: true division).</summary>
+internal sealed record DivideOp : BinaryOp
+{
+    public override string Name => "Divide";
+
+    protected override bool AcceptsInt => false;
+
+    internal override ScalarExpr Formula(ScalarExpr a, ScalarExpr b) => a / b;
+
+    internal override (Expr? A, Expr? B) Backward(Expr a, Expr b, Expr y, Expr g) => (g / b, -g * y / b);
+
+    internal override Expr? Forward(Expr a, Expr b, Expr y, Expr? ta, Expr? tb) => Tangents.Add(ta is null ? null : ta / b, tb is null ? null : -tb * y / b);
+
+    internal override string Format(IReadOnlyList<string> inputs) => $"({inputs[0]} / {inputs[1]})";
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise a / b with numpy broadcasting (also the <c>/</c> operator).</summary>
+    public static Expr Divide(Expr a, Expr b) => Binary(new DivideOp(), a, b);
+}

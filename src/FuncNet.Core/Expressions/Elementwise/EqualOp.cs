@@ -1,0 +1,15 @@
+namespace FuncNet;
+
+/// <summary>1 where a = b, else 0, in the inputs' dtype.</summary>
+internal sealed record EqualOp : ComparisonOp
+{
+    public override string Name => "Equal";
+
+    internal override ScalarExpr Formula(ScalarExpr a, ScalarExpr b) => ScalarExpr.Call(ScalarFn.Equal, a, b);
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise comparison a = b with broadcasting: 1 where it holds, 0 elsewhere, in the inputs' dtype (no gradient).</summary>
+    public static Expr Equal(Expr a, Expr b) => Binary(new EqualOp(), a, b);
+}

@@ -1,0 +1,15 @@
+namespace FuncNet;
+
+/// <summary>1 where a ≠ b, else 0, in the inputs' dtype.</summary>
+internal sealed record NotEqualOp : ComparisonOp
+{
+    public override string Name => "NotEqual";
+
+    internal override ScalarExpr Formula(ScalarExpr a, ScalarExpr b) => ScalarExpr.Call(ScalarFn.NotEqual, a, b);
+}
+
+public static partial class Ops
+{
+    /// <summary>Elementwise comparison a ≠ b with broadcasting: 1 where it holds, 0 elsewhere, in the inputs' dtype (no gradient).</summary>
+    public static Expr NotEqual(Expr a, Expr b) => Binary(new NotEqualOp(), a, b);
+}

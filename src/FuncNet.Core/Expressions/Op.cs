@@ -1,0 +1,74 @@
+namespace FuncNet;
+
+/// <summary>
+/// An operation: the one place that defines it. Each op states its shape and dtype rule, its reference
+/// kernel (the oracle every backend must agree with), its reverse rule (VJP, written in Expr) and its
+/// forward rule (JVP); elementwise ops also state one scalar formula that every code generator uses.
+/// Ops are records: two ops with equal attributes are equal, which is what makes hash-consing work.
+/// </summary>
+public abstract record Op
+{
+    /// <summary>The op's name as errors and graphs show it, e.g. <c>MatMul</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>
+    /// The output's shape and dtype for inputs of the given shapes and dtypes; throws a
+    /// <see cref="ShapeException"/> or <see cref="DTypeException"/> naming the op. Called when a node is
+    /// built (with possibly unknown dimensions) and again when a plan is specialized to fed shapes.
+    /// </summary>
+    internal abstract (Shape Shape, DType DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes);
+
+    /// <summary>The reference kernel: plain, obviously correct, on host tensors.</summary>
+    internal abstract Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType);
+
+    /// <summary>
+    /// The reverse rule: given the node and the gradient of the output, the gradient of each input as an
+    /// Expr of that input's shape, or null where the input gets no gradient (labels, indices, shapes).
+    /// </summary>
+    internal abstract Expr?[] Vjp(Expr node, Expr gradient);
+
+    /// <summary>The forward rule: the tangent of the output from the inputs' tangents (null means zero); null when zero.</summary>
+    internal abstract Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents);
+
+    /// <summary>How <see cref="Expr.ToString"/> prints the node, given its printed inputs.</summary>
+    internal virtual string Format(IReadOnlyList<string> inputs) => $"{Name}({string.Join(", ", inputs)})";
+
+    /// <summary>True for ops whose value is a pure elementwise function of broadcast inputs.</summary>
+    internal virtual bool IsElementwise => false;
+
+    /// <summary>Shorthand for a DTypeException naming this op.</summary>
+    private protected DTypeException DTypeError(string expected, IReadOnlyList<DType> given) =>
+        new($"{Name}: expected {expected}; given {string.Join(" and ", given)}.");
+
+    /// <summary>Requires one float dtype shared by all inputs; returns it.</summary>
+    private protected DType RequireSameFloat(IReadOnlyList<DType> dtypes)
+    {
+        var d = RequireSame(dtypes);
+        return d.IsFloat() ? d : throw DTypeError("Float32 or Float64 inputs", dtypes);
+    }
+
+    /// <summary>Requires one dtype shared by all inputs; returns it.</summary>
+    private protected DType RequireSame(IReadOnlyList<DType> dtypes)
+    {
+        for (var i = 1; i < dtypes.Count; i++)
+        {
+            if (dtypes[i] != dtypes[0])
+            {
+                throw DTypeError("inputs of one dtype (cast one with Ops.Cast)", dtypes);
+            }
+        }
+        return dtypes[0];
+    }
+
+    /// <summary>Requires a given rank range of input <paramref name="index"/>.</summary>
+    private protected void RequireRank(IReadOnlyList<Shape> shapes, int index, int minRank, string what)
+    {
+        if (shapes[index].Rank < minRank)
+        {
+            throw new ShapeException($"{Name}: expected {what}; given shape {shapes[index]}.");
+        }
+    }
+
+    /// <summary>Returns a Vjp array of the right length with every entry null.</summary>
+    private protected static Expr?[] NoGradients(int count) => new Expr?[count];
+}

@@ -1,0 +1,43 @@
+namespace FuncNet;
+
+/// <summary>Inserts axes of length 1 at the given positions of the output.</summary>
+internal sealed record ExpandDimsOp(IntList Axes) : Op
+{
+    public override string Name => "ExpandDims";
+
+    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
+    {
+        var rank = shapes[0].Rank + Axes.Count;
+        var dims = new int[rank];
+        var src = 0;
+        for (var i = 0; i < rank; i++)
+        {
+            dims[i] = Axes.Contains(i) ? 1 : shapes[0][src++];
+        }
+        return (new Shape(dims), dtypes[0]);
+    }
+
+    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) => inputs[0].Reshape(outputShape);
+
+    // Summing over axes of length 1 removes them: that is the adjoint.
+    internal override Expr?[] Vjp(Expr node, Expr gradient) => [Ops.ReduceSum(gradient, Axes.ToArray())];
+
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => tangents[0] is { } t ? Ops.ExpandDims(t, Axes.ToArray()) : null;
+
+    internal override string Format(IReadOnlyList<string> inputs) => $"ExpandDims({inputs[0]}, {Axes})";
+}
+
+public static partial class Ops
+{
+    /// <summary>Inserts axes of length 1 at the given positions (positions in the result; negative counts from the end).</summary>
+    public static Expr ExpandDims(Expr x, params int[] axes)
+    {
+        var rank = x.Rank + axes.Length;
+        var normalized = axes.Select(a => new Shape(new int[rank]).NormalizeAxis(a, "ExpandDims")).Distinct().Order().ToArray();
+        if (normalized.Length != axes.Length)
+        {
+            throw new ShapeException($"ExpandDims: axes must be distinct; given [{string.Join(", ", axes)}].");
+        }
+        return normalized.Length == 0 ? x : Expr.Make(new ExpandDimsOp(new IntList(normalized)), x);
+    }
+}

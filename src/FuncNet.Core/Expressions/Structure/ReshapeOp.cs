@@ -1,0 +1,66 @@
+namespace FuncNet;
+
+/// <summary>The same elements, row-major, seen with another shape; one target dimension may be -1 (inferred).</summary>
+internal sealed record ReshapeOp(IntList Target) : Op
+{
+    public override string Name => "Reshape";
+
+    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (Resolve(shapes[0]), dtypes[0]);
+
+    private Shape Resolve(Shape input)
+    {
+        var dims = Target.ToArray();
+        var inferred = Array.IndexOf(dims, -1);
+        if (dims.Count(d => d == -1) > 1)
+        {
+            throw new ShapeException($"{Name}: at most one target dimension may be -1 (inferred); given {Target}.");
+        }
+        if (!input.IsFullyKnown)
+        {
+            return new Shape(dims);
+        }
+        long known = dims.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
+        if (inferred >= 0)
+        {
+            if (known == 0 || input.Size % known != 0)
+            {
+                throw new ShapeException($"{Name}: cannot reshape {input} ({input.Size} elements) to {Target}: {input.Size} is not a multiple of {known}.");
+            }
+            dims[inferred] = (int)(input.Size / known);
+        }
+        else if (known != input.Size)
+        {
+            throw new ShapeException($"{Name}: cannot reshape {input} ({input.Size} elements) to {new Shape(dims)} ({known} elements).");
+        }
+        return new Shape(dims);
+    }
+
+    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) => inputs[0].Reshape(outputShape);
+
+    internal override Expr?[] Vjp(Expr node, Expr gradient)
+    {
+        var x = node.Inputs[0];
+        if (x.Shape.Count(d => d == Shape.Unknown) > 1)
+        {
+            throw new ShapeException($"{Name}: the gradient of a reshape from {x.Shape} needs at most one unknown dimension in the source shape.");
+        }
+        return [Ops.Reshape(gradient, x.Shape)];
+    }
+
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => tangents[0] is { } t ? Ops.Reshape(t, node.Shape) : null;
+
+    internal override string Format(IReadOnlyList<string> inputs) => $"Reshape({inputs[0]}, {Target})";
+}
+
+public static partial class Ops
+{
+    /// <summary>Views <paramref name="x"/>'s elements (row-major) with a new shape; one dimension may be -1 to be inferred.</summary>
+    public static Expr Reshape(Expr x, Shape shape)
+    {
+        var op = new ReshapeOp(new IntList(shape));
+        return x.Shape == shape && shape.IsFullyKnown ? x : Expr.Make(op, x);
+    }
+
+    /// <summary>Views <paramref name="x"/>'s elements with new dimensions; one may be -1 to be inferred.</summary>
+    public static Expr Reshape(Expr x, params int[] dims) => Reshape(x, new Shape(dims));
+}

@@ -1,0 +1,49 @@
+namespace FuncNet;
+
+/// <summary>
+/// Sums x down to the shape of a reference node (whose values are not read): the un-broadcasting of a
+/// gradient. x's shape must be a broadcast of the target's. The adjoint of <see cref="BroadcastLikeOp"/>.
+/// </summary>
+internal sealed record SumToOp : Op
+{
+    public override string Name => "SumTo";
+
+    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
+    {
+        if (!shapes[1].BroadcastsTo(shapes[0]))
+        {
+            throw new ShapeException($"{Name}: shape {shapes[0]} cannot be summed to {shapes[1]}; the target must broadcast to the source.");
+        }
+        return (shapes[1], dtypes[0]);
+    }
+
+    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType)
+    {
+        var source = inputs[0];
+        var map = Broadcasting.SourceIndices(outputShape, source.Shape);
+        var sums = new double[outputShape.Size];
+        for (var k = 0; k < map.Length; k++)
+        {
+            sums[map[k]] += source.GetDouble(k);
+        }
+        return Tensor.FromSpan(outputShape, sums, outputDType);
+    }
+
+    internal override Expr?[] Vjp(Expr node, Expr gradient) => [Ops.BroadcastLike(gradient, node.Inputs[0]), null];
+
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) =>
+        tangents[0] is { } t ? Ops.SumToShapeOf(t, node.Inputs[1]) : null;
+
+    internal override string Format(IReadOnlyList<string> inputs) => $"SumTo({inputs[0]}, {inputs[1]})";
+}
+
+public static partial class Ops
+{
+    /// <summary>
+    /// Sums <paramref name="x"/> over the axes along which <paramref name="like"/>'s shape would have been
+    /// broadcast to reach x's, giving like's shape: how gradients of broadcasting ops are un-broadcast.
+    /// Returns x itself when the shapes already agree.
+    /// </summary>
+    public static Expr SumToShapeOf(Expr x, Expr like) =>
+        x.Shape == like.Shape && x.Shape.IsFullyKnown ? x : Expr.Make(new SumToOp(), x, like);
+}

@@ -1,0 +1,59 @@
+namespace FuncNet;
+
+/// <summary>The base of every error FuncNet raises on purpose. Its message says what was expected, what was given, and where.</summary>
+public class FuncNetException : Exception
+{
+    /// <summary>Creates the exception with its message.</summary>
+    public FuncNetException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its message and cause.</summary>
+    public FuncNetException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>Shapes that do not fit an op, or a fed value whose shape differs from its placeholder's.</summary>
+public class ShapeException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public ShapeException(string message) : base(message) { }
+}
+
+/// <summary>Element types that do not fit an op, or a fed value of the wrong dtype.</summary>
+public class DTypeException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public DTypeException(string message) : base(message) { }
+}
+
+/// <summary>A placeholder the computation needs was not fed.</summary>
+public class MissingFeedException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public MissingFeedException(string message) : base(message) { }
+}
+
+/// <summary>A computation produced NaN or infinity where it was checked.</summary>
+public class NumericsException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public NumericsException(string message) : base(message) { }
+}
+
+/// <summary>A backend's native library or device is not available.</summary>
+public class BackendUnavailableException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public BackendUnavailableException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public BackendUnavailableException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>A data set or checkpoint file is missing, truncated or malformed.</summary>
+public class CorruptFileException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public CorruptFileException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public CorruptFileException(string message, Exception inner) : base(message, inner) { }
+}

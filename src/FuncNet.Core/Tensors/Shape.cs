@@ -1,0 +1,204 @@
+using System.Collections;
+
+namespace FuncNet;
+
+/// <summary>
+/// An immutable tensor shape: the extent of each axis, row-major. A dimension of <see cref="Unknown"/>
+/// (-1) is allowed only in placeholder declarations and in shapes inferred from them; it is resolved when
+/// a value is fed. Broadcasting follows numpy: shapes align at the right, and a 1 stretches.
+/// </summary>
+public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
+{
+    /// <summary>The marker for a dimension not known until a value is fed.</summary>
+    public const int Unknown = -1;
+
+    private readonly int[] _dims;
+
+    /// <summary>The shape of a scalar: rank 0, one element.</summary>
+    public static readonly Shape Scalar = new(Array.Empty<int>());
+
+    /// <summary>Creates a shape from its dimensions (copied). Use -1 for an unknown dimension.</summary>
+    public Shape(params int[] dims)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        foreach (var d in dims)
+        {
+            if (d < Unknown)
+            {
+                throw new ShapeException($"Shape: a dimension must be ≥ 0 or -1 (unknown); given ({string.Join(", ", dims)}).");
+            }
+        }
+        _dims = (int[])dims.Clone();
+    }
+
+    /// <summary>Creates a shape from its dimensions.</summary>
+    public static Shape Of(params int[] dims) => new(dims);
+
+    /// <summary>Creates a shape from any list of dimensions (F# lists and arrays welcome).</summary>
+    public static Shape Of(IEnumerable<int> dims) => new(dims.ToArray());
+
+    /// <summary>The number of axes.</summary>
+    public int Rank => _dims.Length;
+
+    /// <summary>The number of axes (the same as <see cref="Rank"/>).</summary>
+    public int Count => _dims.Length;
+
+    /// <summary>The extent of an axis; negative indices count from the end.</summary>
+    public int this[int axis] => _dims[axis < 0 ? axis + _dims.Length : axis];
+
+    /// <summary>True when every dimension is known.</summary>
+    public bool IsFullyKnown => Array.IndexOf(_dims, Unknown) < 0;
+
+    /// <summary>The number of elements; throws when a dimension is unknown.</summary>
+    public int Size
+    {
+        get
+        {
+            long n = 1;
+            foreach (var d in _dims)
+            {
+                if (d == Unknown)
+                {
+                    throw new ShapeException($"Shape {this} has an unknown dimension; its size is known only once a value is fed.");
+                }
+                n *= d;
+            }
+            if (n > int.MaxValue)
+            {
+                throw new ShapeException($"Shape {this} has {n} elements; FuncNet tensors hold at most {int.MaxValue}.");
+            }
+            return (int)n;
+        }
+    }
+
+    /// <summary>A copy of the dimensions.</summary>
+    public int[] ToArray() => (int[])_dims.Clone();
+
+    internal ReadOnlySpan<int> Dims => _dims;
+
+    /// <summary>Row-major strides in elements.</summary>
+    public int[] Strides()
+    {
+        var s = new int[_dims.Length];
+        var acc = 1;
+        for (var i = _dims.Length - 1; i >= 0; i--)
+        {
+            s[i] = acc;
+            acc *= Math.Max(_dims[i], 0);
+        }
+        return s;
+    }
+
+    /// <summary>Turns a possibly negative axis into 0..rank-1, or throws naming the op.</summary>
+    public int NormalizeAxis(int axis, string op)
+    {
+        var a = axis < 0 ? axis + Rank : axis;
+        if (a < 0 || a >= Rank)
+        {
+            throw new ShapeException($"{op}: axis {axis} is out of range for a tensor of shape {this} (rank {Rank}); expected -{Rank} ≤ axis < {Rank}.");
+        }
+        return a;
+    }
+
+    /// <summary>True when both dimensions agree, treating an unknown as agreeing with anything.</summary>
+    public static bool DimsCompatible(int a, int b) => a == b || a == Unknown || b == Unknown;
+
+    /// <summary>True when the two shapes have the same rank and compatible dimensions.</summary>
+    public bool IsCompatibleWith(Shape other)
+    {
+        if (other.Rank != Rank)
+        {
+            return false;
+        }
+        for (var i = 0; i < Rank; i++)
+        {
+            if (!DimsCompatible(_dims[i], other._dims[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The numpy broadcast of two shapes, or null when they do not broadcast.</summary>
+    public static Shape? TryBroadcast(Shape a, Shape b)
+    {
+        var rank = Math.Max(a.Rank, b.Rank);
+        var dims = new int[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            var da = i < rank - a.Rank ? 1 : a._dims[i - (rank - a.Rank)];
+            var db = i < rank - b.Rank ? 1 : b._dims[i - (rank - b.Rank)];
+            if (da == db) { dims[i] = da; }
+            else if (da == 1) { dims[i] = db; }
+            else if (db == 1) { dims[i] = da; }
+            else if (da == Unknown) { dims[i] = db; }
+            else if (db == Unknown) { dims[i] = da; }
+            else { return null; }
+        }
+        return new Shape(dims);
+    }
+
+    /// <summary>The numpy broadcast of two shapes; throws a <see cref="ShapeException"/> naming the op.</summary>
+    public static Shape Broadcast(Shape a, Shape b, string op) =>
+        TryBroadcast(a, b) ?? throw new ShapeException(
+            $"{op}: shapes {a} and {b} do not broadcast (numpy rules: aligned at the right, each pair of dimensions equal or one of them 1).");
+
+    /// <summary>True when this shape broadcasts to <paramref name="target"/> without changing it.</summary>
+    public bool BroadcastsTo(Shape target)
+    {
+        if (Rank > target.Rank)
+        {
+            return false;
+        }
+        var off = target.Rank - Rank;
+        for (var i = 0; i < Rank; i++)
+        {
+            var d = _dims[i];
+            var t = target._dims[i + off];
+            if (d != 1 && !DimsCompatible(d, t))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(Shape? other) => other is not null && _dims.AsSpan().SequenceEqual(other._dims);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as Shape);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var d in _dims)
+        {
+            h.Add(d);
+        }
+        return h.ToHashCode();
+    }
+
+    /// <summary>Value equality.</summary>
+    public static bool operator ==(Shape? a, Shape? b) => a is null ? b is null : a.Equals(b);
+
+    /// <summary>Value inequality.</summary>
+    public static bool operator !=(Shape? a, Shape? b) => !(a == b);
+
+    /// <summary>numpy style: <c>(2, 3)</c>, <c>(3,)</c>, <c>()</c>; unknown dimensions print as <c>?</c>.</summary>
+    public override string ToString()
+    {
+        var parts = _dims.Select(d => d == Unknown ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return _dims.Length == 1 ? $"({parts.First()},)" : $"({string.Join(", ", parts)})";
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)_dims).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Converts an int array to a shape.</summary>
+    public static implicit operator Shape(int[] dims) => new(dims);
+}
