@@ -1,0 +1,22 @@
+namespace FuncNet.Backends;
+
+/// <summary>
+/// Picks a backend by name: <c>reference</c>, <c>managed</c>, <c>mkl</c>, <c>cuda</c>, or <c>auto</c> (null):
+/// the fastest available. The environment variable <c>FUNCNET_BACKEND</c> overrides <c>auto</c>.
+/// </summary>
+public static class BackendSelector
+{
+    /// <summary>The names <see cref="Resolve"/> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "reference"];
+
+    /// <summary>The backend with that name (case-insensitive); throws a <see cref="FuncNetException"/> listing the valid names otherwise.</summary>
+    public static IBackend Resolve(string? name)
+    {
+        var n = string.IsNullOrWhiteSpace(name) ? Environment.GetEnvironmentVariable("FUNCNET_BACKEND") ?? "auto" : name;
+        return n.Trim().ToLowerInvariant() switch
+        {
+            "auto" or "reference" => ReferenceBackend.Instance,
+            _ => throw new FuncNetException($"Unknown backend '{n}'; expected one of: {string.Join(", ", Names)}."),
+        };
+    }
+}
