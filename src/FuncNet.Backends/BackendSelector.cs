@@ -7,7 +7,13 @@ namespace FuncNet.Backends;
 public static class BackendSelector
 {
     /// <summary>The names <see cref="Resolve"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "reference"];
+    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "managed", "mkl"];
+
+    private static readonly Lazy<IBackend> Managed = new(Cpu.CpuBackend.CreateManaged);
+    private static readonly Lazy<IBackend> Mkl = new(Cpu.CpuBackend.CreateMkl);
+
+    /// <summary>The fastest backend available here: MKL when it loads, else managed; <c>FUNCNET_BACKEND</c> overrides.</summary>
+    public static IBackend Auto() => Resolve(null);
 
     /// <summary>The backend with that name (case-insensitive); throws a <see cref="FuncNetException"/> listing the valid names otherwise.</summary>
     public static IBackend Resolve(string? name)
@@ -15,7 +21,10 @@ public static class BackendSelector
         var n = string.IsNullOrWhiteSpace(name) ? Environment.GetEnvironmentVariable("FUNCNET_BACKEND") ?? "auto" : name;
         return n.Trim().ToLowerInvariant() switch
         {
-            "auto" or "reference" => ReferenceBackend.Instance,
+            "auto" => Cpu.CpuBackend.MklAvailable ? Mkl.Value : Managed.Value,
+            "reference" => ReferenceBackend.Instance,
+            "managed" => Managed.Value,
+            "mkl" => Mkl.Value,
             _ => throw new FuncNetException($"Unknown backend '{n}'; expected one of: {string.Join(", ", Names)}."),
         };
     }

@@ -24,6 +24,13 @@ public interface IBackend : IDisposable
     /// </summary>
     DeviceTensor Execute(Expr node, IReadOnlyList<DeviceTensor> inputs, Shape shape, DType dtype);
 
+    /// <summary>
+    /// A value with another shape of the same size sharing <paramref name="value"/>'s storage (a reshape
+    /// without a copy), or null when the backend cannot alias. Disposing a view frees nothing; the plan
+    /// keeps the underlying value alive while views of it are in use.
+    /// </summary>
+    DeviceTensor? View(DeviceTensor value, Shape shape);
+
     /// <summary>The number of values this backend has handed out and not yet seen released (for leak tests).</summary>
     long LiveTensors { get; }
 }

@@ -24,6 +24,12 @@ public sealed class Plan : IDisposable
         Backend = backend;
         SourceOutputs = outputs.ToArray();
         _outputs = simplify ? Simplifier.Simplify(outputs) : outputs.ToArray();
+        // The Reference backend is the oracle: it runs the graph op by op, as written. Every other backend
+        // runs fused elementwise groups as single kernels.
+        if (simplify && backend is not ReferenceBackend)
+        {
+            _outputs = Fusion.Fuse(_outputs);
+        }
         _schedule = GraphWalk.Topological(_outputs).ToArray();
         _index = new Dictionary<Expr, int>(_schedule.Length);
         for (var i = 0; i < _schedule.Length; i++) { _index[_schedule[i]] = i; }
@@ -83,34 +89,48 @@ public sealed class Plan : IDisposable
         var values = new DeviceTensor?[_schedule.Length];
         var remaining = (int[])_uses.Clone();
         var owned = new bool[_schedule.Length];
+        // A view shares its source's storage: uses of the view count against the source ("root").
+        var root = new int[_schedule.Length];
         var kernels = 0;
         try
         {
             for (var k = 0; k < _schedule.Length; k++)
             {
+                root[k] = k;
                 var node = _schedule[k];
                 if (feeds.TryGetValue(node, out var fed))
                 {
                     values[k] = Backend.Upload(fed);
                     owned[k] = true;
+                    continue;
                 }
-                else if (node.Op is ConstantOp or VariableOp)
+                if (node.Op is ConstantOp or VariableOp)
                 {
                     values[k] = Resident(node);
+                    continue;
                 }
-                else
+                var inputIndices = _inputIndices[k];
+                if (IsView(node, shapes, k) && Backend.View(values[inputIndices[0]]!, shapes[k]) is { } view)
                 {
-                    var inputs = _inputIndices[k].Select(i => values[i]!).ToArray();
-                    values[k] = Backend.Execute(node, inputs, shapes[k], node.DType);
+                    var source = root[inputIndices[0]];
+                    values[k] = view;
                     owned[k] = true;
-                    kernels++;
-                    foreach (var i in _inputIndices[k])
+                    root[k] = source;
+                    remaining[source] += remaining[k] - 1;
+                    continue;
+                }
+                var inputs = new DeviceTensor[inputIndices.Length];
+                for (var i = 0; i < inputs.Length; i++) { inputs[i] = values[inputIndices[i]]!; }
+                values[k] = Backend.Execute(node, inputs, shapes[k], node.DType);
+                owned[k] = true;
+                kernels++;
+                foreach (var i in inputIndices)
+                {
+                    // Release storage as soon as its last reader (through any view) has run.
+                    var r = root[i];
+                    if (--remaining[r] == 0 && owned[r])
                     {
-                        if (--remaining[i] == 0 && owned[i])
-                        {
-                            values[i]!.Dispose();
-                            values[i] = null;
-                        }
+                        values[r]!.Dispose();
                     }
                 }
             }
@@ -124,6 +144,18 @@ public sealed class Plan : IDisposable
                 if (owned[k]) { values[k]?.Dispose(); }
             }
         }
+    }
+
+    /// <summary>True when the node only relabels its input's elements with another shape: a reshape, or a broadcast or sum to the same shape.</summary>
+    private bool IsView(Expr node, Shape[] shapes, int k)
+    {
+        var input = _inputIndices[k][0];
+        return node.Op switch
+        {
+            ReshapeOp or ExpandDimsOp => true,
+            BroadcastLikeOp or SumToOp or BroadcastToOp => shapes[input] == shapes[k],
+            _ => false,
+        } && node.DType == _schedule[input].DType;
     }
 
     /// <summary>Runs the plan with feeds given as pairs (F# lists of tuples welcome).</summary>

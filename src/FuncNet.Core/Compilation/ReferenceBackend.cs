@@ -30,6 +30,9 @@ public sealed class ReferenceBackend : IBackend
         return new HostTensor(this, node.Op.Reference(values, shape, dtype));
     }
 
+    /// <inheritdoc />
+    public DeviceTensor? View(DeviceTensor value, Shape shape) => new HostTensor(this, ((HostTensor)value).Value.Reshape(shape));
+
     /// <summary>Nothing to release.</summary>
     public void Dispose() { }
 

@@ -8,7 +8,7 @@ internal sealed record EluOp(double Alpha) : UnaryOp
     internal override ScalarExpr Formula(ScalarExpr x) =>
         ScalarExpr.Select(ScalarExpr.Greater(x, 0.0), x, Alpha * (ScalarExpr.Exp(x) - 1.0));
 
-    internal override Expr Derivative(Expr x, Expr y) => Ops.Where(Ops.Greater(x, 0.0), 1.0, y + Alpha);
+    internal override Expr Derivative(Expr x, Expr y) => Ops.Where(Ops.Greater(y, 0.0), 1.0, y + Alpha);
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Elu({inputs[0]}, {Alpha})";
 }

@@ -7,7 +7,9 @@ internal sealed record ReluOp : UnaryOp
 
     internal override ScalarExpr Formula(ScalarExpr x) => ScalarExpr.Max(x, 0.0);
 
-    internal override Expr Derivative(Expr x, Expr y) => Ops.Greater(x, 0.0);
+    // Written in terms of the output (y > 0 exactly where x > 0) so the pre-activation need not be kept for the
+    // backward pass, and a bias add fuses with the activation.
+    internal override Expr Derivative(Expr x, Expr y) => Ops.Greater(y, 0.0);
 }
 
 public static partial class Ops

@@ -11,7 +11,7 @@ internal sealed record SeluOp : UnaryOp
     internal override ScalarExpr Formula(ScalarExpr x) =>
         ScalarExpr.Select(ScalarExpr.Greater(x, 0.0), Lambda * x, Lambda * Alpha * (ScalarExpr.Exp(x) - 1.0));
 
-    internal override Expr Derivative(Expr x, Expr y) => Ops.Where(Ops.Greater(x, 0.0), Lambda, y + Lambda * Alpha);
+    internal override Expr Derivative(Expr x, Expr y) => Ops.Where(Ops.Greater(y, 0.0), Lambda, y + Lambda * Alpha);
 }
 
 public static partial class Ops
