@@ -79,6 +79,10 @@ internal sealed unsafe class MklLibrary
 
     private static (MklLibrary?, string) TryLoad()
     {
+        if (Environment.GetEnvironmentVariable("FUNCNET_DISABLE_MKL") == "1")
+        {
+            return (null, "Intel MKL is disabled by FUNCNET_DISABLE_MKL=1.");
+        }
         var tried = new List<string>();
         var overridePath = Environment.GetEnvironmentVariable("FUNCNET_MKL_PATH");
         var candidates = new List<string>();

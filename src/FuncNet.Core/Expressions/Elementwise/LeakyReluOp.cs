@@ -7,7 +7,7 @@ internal sealed record LeakyReluOp(double Alpha) : UnaryOp
 
     internal override ScalarExpr Formula(ScalarExpr x) => ScalarExpr.Select(ScalarExpr.Greater(x, 0.0), x, Alpha * x);
 
-    internal override Expr Derivative(Expr x, Expr y) => Ops.Where(Ops.Greater(x, 0.0), 1.0, Alpha);
+    internal override Expr Derivative(Expr x, Expr y) => Ops.Where(Ops.Greater(x, 0.0), Expr.Constant(1.0, x.DType), Alpha);
 
     internal override string Format(IReadOnlyList<string> inputs) => $"LeakyRelu({inputs[0]}, {Alpha})";
 }

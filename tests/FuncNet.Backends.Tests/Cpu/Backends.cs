@@ -1,0 +1,36 @@
+using FuncNet.Backends.Cpu;
+
+namespace FuncNet.Backends.Tests.Cpu;
+
+/// <summary>
+/// The backends under test. MKL is required when FUNCNET_REQUIRE_MKL=1 (CI installs it); otherwise its
+/// tests skip with a visible reason where it does not load. FUNCNET_DISABLE_MKL=1 simulates a machine without it.
+/// </summary>
+public static class Backends
+{
+    public static readonly IBackend Managed = CpuBackend.CreateManaged();
+
+    private static readonly Lazy<IBackend?> MklBackend = new(() => CpuBackend.MklAvailable ? CpuBackend.CreateMkl() : null);
+
+    public static bool MklRequired => Environment.GetEnvironmentVariable("FUNCNET_REQUIRE_MKL") == "1";
+
+    public static IBackend Get(string name)
+    {
+        if (name == "managed")
+        {
+            return Managed;
+        }
+        if (MklBackend.Value is { } mkl)
+        {
+            return mkl;
+        }
+        if (MklRequired)
+        {
+            Assert.Fail("FUNCNET_REQUIRE_MKL=1 but MKL did not load: " + FuncNet.Backends.Cpu.Mkl.MklLibrary.Load().Error);
+        }
+        Skip.If(true, "Intel MKL is not installed here (run scripts/setup-native.sh); " + FuncNet.Backends.Cpu.Mkl.MklLibrary.Load().Error);
+        throw new InvalidOperationException("unreachable");
+    }
+
+    public static TheoryData<string> Names => new("managed", "mkl");
+}

@@ -1,0 +1,68 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FuncNet.Backends.Cpu;
+
+namespace FuncNet.Backends.Tests.Cpu;
+
+/// <summary>The GEMMs against the textbook triple loop, on random sizes, flags, offsets, α and β.</summary>
+public class GemmTests
+{
+    private static double[] Naive(bool ta, bool tb, int m, int n, int k, double alpha, double[] a, int ao, int lda, double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc)
+    {
+        var r = (double[])c.Clone();
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var s = 0.0;
+                for (var p = 0; p < k; p++)
+                {
+                    s += (ta ? a[ao + p * lda + i] : a[ao + i * lda + p]) * (tb ? b[bo + j * ldb + p] : b[bo + p * ldb + j]);
+                }
+                r[co + i * ldc + j] = alpha * s + beta * c[co + i * ldc + j];
+            }
+        }
+        return r;
+    }
+
+    private static void Check(IGemm gemm, bool ta, bool tb, int m, int n, int k, int seed)
+    {
+        var rng = new Random(seed);
+        double Next() => rng.NextDouble() * 2 - 1;
+        int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 3;
+        var a = Enumerable.Range(0, 5 + lda * (ta ? k : m)).Select(_ => Next()).ToArray();
+        var b = Enumerable.Range(0, 3 + ldb * (tb ? n : k)).Select(_ => Next()).ToArray();
+        var c = Enumerable.Range(0, 7 + ldc * m).Select(_ => Next()).ToArray();
+        var (alpha, beta) = (0.5 + rng.NextDouble(), seed % 3 == 0 ? 0.0 : Next());
+        var expected = Naive(ta, tb, m, n, k, alpha, a, 5, lda, b, 3, ldb, beta, c, 7, ldc);
+        gemm.Gemm(ta, tb, m, n, k, alpha, a, 5, lda, b, 3, ldb, beta, c, 7, ldc);
+        for (var i = 0; i < c.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - c[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"{gemm.Name} m={m} n={n} k={k} ta={ta} tb={tb}: element {i}");
+        }
+    }
+
+    [FsCheck.Xunit.Property(MaxTest = 60)]
+    public void ManagedGemmMatchesTheDefinition(bool ta, bool tb, PositiveInt m, PositiveInt n, PositiveInt k, int seed) =>
+        Check(new ParallelGemm(new ManagedGemm()), ta, tb, m.Get % 70 + 1, n.Get % 70 + 1, k.Get % 90 + 1, seed);
+
+    [SkippableFact]
+    public void MklGemmMatchesTheDefinition()
+    {
+        var backend = Backends.Get("mkl");
+        Assert.Equal("mkl", backend.Name);
+        var (mkl, _) = FuncNet.Backends.Cpu.Mkl.MklLibrary.Load();
+        var gemm = new ParallelGemm(new FuncNet.Backends.Cpu.Mkl.MklGemm(mkl!));
+        var seed = 1;
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 3, 5), (64, 65, 66), (300, 20, 200), (5, 400, 300) })
+        {
+            foreach (var ta in new[] { false, true })
+            {
+                foreach (var tb in new[] { false, true })
+                {
+                    Check(gemm, ta, tb, m, n, k, seed++);
+                }
+            }
+        }
+    }
+}
