@@ -19,10 +19,27 @@ public sealed class Plan : IDisposable
     private readonly object _gate = new();
     private bool _disposed;
 
-    private Plan(IReadOnlyList<Expr> outputs, IBackend backend, bool simplify)
+    private readonly Expr[] _assigned;
+
+    private Plan(IReadOnlyList<Expr> outputs, IReadOnlyList<KeyValuePair<Expr, Expr>> assignments, IBackend backend, bool simplify)
     {
         Backend = backend;
         SourceOutputs = outputs.ToArray();
+        foreach (var (variable, value) in assignments)
+        {
+            if (variable.Op is not VariableOp v)
+            {
+                throw new FuncNetException($"Plan: only variables can be assigned; given {variable.Op.Name} node {variable}.");
+            }
+            if (!value.Shape.IsCompatibleWith(v.InitialValue.Shape) || value.DType != v.InitialValue.DType)
+            {
+                throw new ShapeException($"Plan: the new value of variable '{v.VariableName}' must have shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
+            }
+        }
+        _assigned = assignments.Select(a => a.Key).ToArray();
+        AssignmentCount = _assigned.Length;
+        // Assigned values are computed like outputs (after them), then written into the variable store.
+        outputs = [.. outputs, .. assignments.Select(a => a.Value)];
         _outputs = simplify ? Simplifier.Simplify(outputs) : outputs.ToArray();
         // The Reference backend is the oracle: it runs the graph op by op, as written. Every other backend
         // runs fused elementwise groups as single kernels.
@@ -48,7 +65,19 @@ public sealed class Plan : IDisposable
     public static Plan Compile(IReadOnlyList<Expr> outputs, IBackend? backend = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        return new Plan(outputs, backend ?? FuncNet.Backend.Default, simplify: true);
+        return new Plan(outputs, [], backend ?? FuncNet.Backend.Default, simplify: true);
+    }
+
+    /// <summary>
+    /// Compiles outputs together with assignments (variable → new value, all computed from the values
+    /// before the run: a simultaneous update). Running it against a <see cref="VariableStore"/> updates
+    /// the variables in place on the backend: a whole training step in one plan.
+    /// </summary>
+    public static Plan Compile(IReadOnlyList<Expr> outputs, IReadOnlyList<KeyValuePair<Expr, Expr>> assignments, IBackend? backend = null)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(assignments);
+        return new Plan(outputs, assignments, backend ?? FuncNet.Backend.Default, simplify: true);
     }
 
     /// <summary>Compiles outputs for the default backend.</summary>
@@ -56,7 +85,7 @@ public sealed class Plan : IDisposable
 
     /// <summary>Compiles outputs exactly as given, without rewriting (for tests of the rewrites themselves).</summary>
     internal static Plan CompileUnrewritten(IReadOnlyList<Expr> outputs, IBackend? backend = null) =>
-        new(outputs, backend ?? FuncNet.Backend.Default, simplify: false);
+        new(outputs, [], backend ?? FuncNet.Backend.Default, simplify: false);
 
     /// <summary>The backend the plan runs on.</summary>
     public IBackend Backend { get; }
@@ -64,8 +93,11 @@ public sealed class Plan : IDisposable
     /// <summary>The outputs as the caller gave them.</summary>
     public IReadOnlyList<Expr> SourceOutputs { get; }
 
-    /// <summary>The outputs after rewriting: what actually runs.</summary>
+    /// <summary>The outputs after rewriting, then the assigned values: what actually runs.</summary>
     public IReadOnlyList<Expr> Outputs => _outputs;
+
+    /// <summary>How many variable assignments the plan makes per run.</summary>
+    public int AssignmentCount { get; }
 
     /// <summary>The placeholders the outputs depend on: each must be fed.</summary>
     public IReadOnlyList<Expr> Placeholders { get; }
@@ -79,10 +111,24 @@ public sealed class Plan : IDisposable
     /// <summary>How many kernels (non-leaf nodes) the most recent run executed: each node once.</summary>
     public int LastRunKernelCount { get; private set; }
 
-    /// <summary>Runs the plan on the given feeds (placeholders, and optionally variables, to values).</summary>
-    public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds)
+    /// <summary>
+    /// Runs the plan on the given feeds (placeholders, and optionally variables, to values); variables not
+    /// fed take their initial values, and assignments are discarded. Returns the outputs.
+    /// </summary>
+    public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds) => Run(feeds, null);
+
+    /// <summary>
+    /// Runs the plan reading variables from <paramref name="variables"/> (which must live on this plan's
+    /// backend) and writing the assignments back into it after every output is computed. Returns the
+    /// outputs (not the assigned values).
+    /// </summary>
+    public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds, VariableStore? variables)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (variables is not null && variables.Backend != Backend)
+        {
+            throw new FuncNetException($"Plan.Run: the variable store lives on backend '{variables.Backend.Name}' but the plan runs on '{Backend.Name}'.");
+        }
         feeds ??= new Dictionary<Expr, Tensor>();
         ValidateFeeds(feeds);
         var shapes = Specialize(feeds);
@@ -102,6 +148,11 @@ public sealed class Plan : IDisposable
                 {
                     values[k] = Backend.Upload(fed);
                     owned[k] = true;
+                    continue;
+                }
+                if (node.Op is VariableOp && variables is not null)
+                {
+                    values[k] = variables.Resident(node);
                     continue;
                 }
                 if (node.Op is ConstantOp or VariableOp)
@@ -135,7 +186,13 @@ public sealed class Plan : IDisposable
                 }
             }
             LastRunKernelCount = kernels;
-            return _outputs.Select(o => Backend.Download(values[_index[o]]!)).ToArray();
+            var results = new Tensor[_outputs.Length - _assigned.Length];
+            for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(values[_index[_outputs[i]]]!); }
+            if (variables is not null)
+            {
+                Assign(variables, values, owned, root);
+            }
+            return results;
         }
         finally
         {
@@ -144,6 +201,40 @@ public sealed class Plan : IDisposable
                 if (owned[k]) { values[k]?.Dispose(); }
             }
         }
+    }
+
+    /// <summary>
+    /// Moves each assigned value into the store. A value the run owns outright is handed over without a
+    /// copy; anything else (a view, a resident constant, a value assigned twice) is copied first.
+    /// </summary>
+    private void Assign(VariableStore variables, DeviceTensor?[] values, bool[] owned, int[] root)
+    {
+        var handedOver = new HashSet<int>();
+        for (var a = 0; a < _assigned.Length; a++)
+        {
+            var k = _index[_outputs[_outputs.Length - _assigned.Length + a]];
+            DeviceTensor value;
+            if (owned[k] && root[k] == k && handedOver.Add(k) && !IsReadAfter(k, values, root))
+            {
+                value = values[k]!;
+                owned[k] = false;
+            }
+            else
+            {
+                value = Backend.Upload(Backend.Download(values[k]!));
+            }
+            variables.Replace(_assigned[a], value);
+        }
+    }
+
+    /// <summary>True when another view still shares the storage of value k (it must then not be handed over).</summary>
+    private static bool IsReadAfter(int k, DeviceTensor?[] values, int[] root)
+    {
+        for (var i = 0; i < root.Length; i++)
+        {
+            if (i != k && root[i] == k && values[i] is not null) { return true; }
+        }
+        return false;
     }
 
     /// <summary>True when the node only relabels its input's elements with another shape: a reshape, or a broadcast or sum to the same shape.</summary>

@@ -1,0 +1,151 @@
+using static FuncNet.Ops;
+
+namespace FuncNet.Cli.Bench;
+
+/// <summary>
+/// The workloads of the side-by-side benchmark, the same as ../shared/bench/pytorch_reference.py runs
+/// (W1–W4) plus FuncNet's compile cost (W5) and the GEMM floor of W1.
+/// </summary>
+internal static class Workloads
+{
+    public static IReadOnlyList<Workload> All { get; } =
+    [
+        new("W1-mlp", "ms_per_step", "MLP 784-512-256-10, batch 256, Float32 training step (forward, backward, SGD update)", b => MlpStep(b, [784, 512, 256, 10], 256)),
+        new("W1-gemm-floor", "ms_per_step", "the GEMMs of one W1 step alone, through the same backend", b => GemmFloor(b, [784, 512, 256, 10], 256)),
+        new("W2-seednet", "us_per_iteration", "the numpy seed's 3-4-1 sigmoid net, one iteration (forward, gradients, update), Float64", SeedNet),
+        new("W3-tutorial-perceptron", "us_per_step", "one full-batch step of the curriculum's 100-point softmax perceptron, Float64", Perceptron),
+        new("W4-fashion-epoch", "seconds_per_epoch", "one epoch of an MLP 784-256-128-10 on 60,000 Fashion-MNIST-sized rows, batch 128, SGD lr 0.1", FashionEpoch),
+        new("W5-compile-64", "ms_per_compile", "Gradients + rewrite + fuse + schedule of a 64-layer MLP", b => CompileDeep(b, 64)),
+        new("W5-compile-16", "ms_per_compile", "the same at 16 layers (linearity check)", b => CompileDeep(b, 16)),
+    ];
+
+    private static Tensor Uniform(Random rng, Shape shape, DType dtype, double scale) =>
+        Tensor.FromSpan(shape, Enumerable.Range(0, shape.Size).Select(_ => (rng.NextDouble() * 2 - 1) * scale).ToArray(), dtype);
+
+    private static Tensor OneHotRows(Random rng, int rows, int classes, DType dtype)
+    {
+        var data = new double[rows * classes];
+        for (var r = 0; r < rows; r++) { data[r * classes + rng.Next(classes)] = 1; }
+        return Tensor.FromSpan(Shape.Of(rows, classes), data, dtype);
+    }
+
+    /// <summary>An MLP with ReLU hidden layers and a mean softmax cross-entropy, plus its SGD assignments.</summary>
+    internal static (Expr X, Expr Y, Expr Loss, KeyValuePair<Expr, Expr>[] Updates) Mlp(int[] sizes, DType dtype, double learningRate, int seed)
+    {
+        var rng = new Random(seed);
+        var x = Expr.Placeholder("x", Shape.Of(-1, sizes[0]), dtype);
+        var y = Expr.Placeholder("y", Shape.Of(-1, sizes[^1]), dtype);
+        var parameters = new List<Expr>();
+        var h = x;
+        for (var i = 0; i + 1 < sizes.Length; i++)
+        {
+            var w = Expr.Variable($"w{i}", Uniform(rng, Shape.Of(sizes[i], sizes[i + 1]), dtype, Math.Sqrt(6.0 / (sizes[i] + sizes[i + 1]))));
+            var b = Expr.Variable($"b{i}", Tensor.Zeros(Shape.Of(sizes[i + 1]), dtype));
+            parameters.Add(w);
+            parameters.Add(b);
+            h = MatMul(h, w) + b;
+            if (i + 2 < sizes.Length) { h = Relu(h); }
+        }
+        var loss = ReduceMean(SoftmaxCrossEntropyWithLogits(y, h));
+        var grads = Gradients(loss, parameters.ToArray());
+        var updates = parameters.Zip(grads, (p, g) => KeyValuePair.Create(p, p - learningRate * g)).ToArray();
+        return (x, y, loss, updates);
+    }
+
+    private static Action MlpStep(IBackend backend, int[] sizes, int batch)
+    {
+        var (x, y, loss, updates) = Mlp(sizes, DType.Float32, 0.01, 0);
+        var plan = Plan.Compile([loss], updates, backend);
+        var store = new VariableStore(backend);
+        var rng = new Random(1);
+        var feeds = new Dictionary<Expr, Tensor> { [x] = Uniform(rng, Shape.Of(batch, sizes[0]), DType.Float32, 1), [y] = OneHotRows(rng, batch, sizes[^1], DType.Float32) };
+        return () => plan.Run(feeds, store);
+    }
+
+    private static Action GemmFloor(IBackend backend, int[] sizes, int batch)
+    {
+        // Forward X·W, and backward G·Wᵀ (not for the first layer) and Xᵀ·G for each layer: W1's GEMMs exactly.
+        var rng = new Random(2);
+        var outputs = new List<Expr>();
+        var feeds = new Dictionary<Expr, Tensor>();
+        for (var i = 0; i + 1 < sizes.Length; i++)
+        {
+            var a = Expr.Placeholder($"a{i}", Shape.Of(batch, sizes[i]), DType.Float32);
+            var w = Expr.Placeholder($"w{i}", Shape.Of(sizes[i], sizes[i + 1]), DType.Float32);
+            var g = Expr.Placeholder($"g{i}", Shape.Of(batch, sizes[i + 1]), DType.Float32);
+            feeds[a] = Uniform(rng, a.Shape, DType.Float32, 1);
+            feeds[w] = Uniform(rng, w.Shape, DType.Float32, 1);
+            feeds[g] = Uniform(rng, g.Shape, DType.Float32, 1);
+            outputs.Add(ReduceSum(MatMul(a, w), 0));
+            outputs.Add(ReduceSum(MatMul(a, g, true, false), 0));
+            if (i > 0) { outputs.Add(ReduceSum(MatMul(g, w, false, true), 0)); }
+        }
+        var plan = Plan.Compile(outputs, backend);
+        return () => plan.Run(feeds);
+    }
+
+    private static Action SeedNet(IBackend backend)
+    {
+        var x = Expr.Constant(Tensor.FromArray(new double[,] { { 0, 0, 1 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 1 } }));
+        var y = Expr.Constant(Tensor.FromArray(new double[,] { { 0 }, { 0 }, { 1 }, { 1 } }));
+        var rng = new Random(1);
+        var syn0 = Expr.Variable("syn0", Uniform(rng, Shape.Of(3, 4), DType.Float64, 1));
+        var syn1 = Expr.Variable("syn1", Uniform(rng, Shape.Of(4, 1), DType.Float64, 1));
+        var l2 = Sigmoid(MatMul(Sigmoid(MatMul(x, syn0)), syn1));
+        var loss = 0.5 * ReduceSum(Square(y - l2));
+        var g = Gradients(loss, syn0, syn1);
+        var plan = Plan.Compile([loss], [KeyValuePair.Create(syn0, syn0 - g[0]), KeyValuePair.Create(syn1, syn1 - g[1])], backend);
+        var store = new VariableStore(backend);
+        return () => plan.Run(null, store);
+    }
+
+    private static Action Perceptron(IBackend backend)
+    {
+        var rng = new Random(0);
+        var points = new double[100, 2];
+        for (var i = 0; i < 100; i++)
+        {
+            points[i, 0] = rng.NextDouble() * 2 - 1 + (i < 50 ? 2 : -2);
+            points[i, 1] = rng.NextDouble() * 2 - 1 + (i < 50 ? 2 : -2);
+        }
+        var labels = new double[100, 2];
+        for (var i = 0; i < 100; i++) { labels[i, i < 50 ? 0 : 1] = 1; }
+        var x = Expr.Placeholder("X", Shape.Of(100, 2));
+        var c = Expr.Placeholder("c", Shape.Of(100, 2));
+        var w = Expr.Variable("W", Uniform(rng, Shape.Of(2, 2), DType.Float64, 1));
+        var b = Expr.Variable("b", Uniform(rng, Shape.Of(2), DType.Float64, 1));
+        var p = Softmax(MatMul(x, w) + b);
+        var j = -ReduceSum(ReduceSum(c * Log(p), 1));
+        var g = Gradients(j, w, b);
+        var plan = Plan.Compile([j], [KeyValuePair.Create(w, w - 0.01 * g[0]), KeyValuePair.Create(b, b - 0.01 * g[1])], backend);
+        var store = new VariableStore(backend);
+        var feeds = new Dictionary<Expr, Tensor> { [x] = Tensor.FromArray(points), [c] = Tensor.FromArray(labels) };
+        return () => plan.Run(feeds, store);
+    }
+
+    private static Action FashionEpoch(IBackend backend)
+    {
+        const int rows = 60_000, batch = 128;
+        var (x, y, loss, updates) = Mlp([784, 256, 128, 10], DType.Float32, 0.1, 0);
+        var plan = Plan.Compile([loss], updates, backend);
+        var store = new VariableStore(backend);
+        var rng = new Random(3);
+        // Random rows of the data set's size: the epoch's cost does not depend on the pixel values.
+        var batches = Enumerable.Range(0, 8).Select(_ => new Dictionary<Expr, Tensor>
+        {
+            [x] = Uniform(rng, Shape.Of(batch, 784), DType.Float32, 1),
+            [y] = OneHotRows(rng, batch, 10, DType.Float32),
+        }).ToArray();
+        return () =>
+        {
+            for (var i = 0; i * batch < rows; i++) { plan.Run(batches[i % batches.Length], store); }
+        };
+    }
+
+    private static Action CompileDeep(IBackend backend, int layers) => () =>
+    {
+        var sizes = Enumerable.Repeat(32, layers + 1).ToArray();
+        var (_, _, loss, updates) = Mlp(sizes, DType.Float32, 0.01, layers);
+        using var plan = Plan.Compile([loss], updates, backend);
+    };
+}
