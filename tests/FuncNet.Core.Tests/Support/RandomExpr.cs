@@ -49,6 +49,7 @@ public static class RandomExpr
                 done++;
             }
         }
+        builder.GatherDanglingNodes();
         return new ExprProgram(builder.Steps, seed);
     }
 
@@ -100,10 +101,30 @@ public static class RandomExpr
             return _pool.Count - 1;
         }
 
+        /// <summary>
+        /// Adds every node no later step uses (the last excepted) to the last node as a broadcast scalar
+        /// ΣReduceSum(vᵢ), so the output depends on the whole program and no generated op goes untested.
+        /// </summary>
+        public void GatherDanglingNodes()
+        {
+            var used = new HashSet<int>(Steps.SelectMany(s => s.Operands));
+            var dangling = Enumerable.Range(0, Steps.Count - 1).Where(i => !used.Contains(i) && !Steps[i].IsInput).ToArray();
+            if (dangling.Length == 0)
+            {
+                return;
+            }
+            AddOp("Gather", [Steps.Count - 1, .. dangling], x =>
+            {
+                var sum = x[0];
+                for (var i = 1; i < x.Count; i++) { sum += Ops.ReduceSum(x[i]); }
+                return sum;
+            });
+        }
+
         /// <summary>An earlier node, biased towards recent ones so programs are deep as well as wide.</summary>
         private int PickOperand()
         {
-            var back = (int)(Math.Pow(Rng.NextDouble(), 2) * _pool.Count);
+            var back = Rng.Next(2) == 0 ? 0 : (int)(Math.Pow(Rng.NextDouble(), 2) * _pool.Count);
             return _pool.Count - 1 - back;
         }
 
