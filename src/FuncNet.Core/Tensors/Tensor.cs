@@ -334,6 +334,7 @@ public sealed class Tensor : IEquatable<Tensor>
             var integral = values.All(v => double.IsFinite(v) && v == Math.Floor(v) && Math.Abs(v) < 1e16);
             cells = values.Select(v => FormatFloat(v, integral)).ToArray();
         }
+        cells = AlignDecimalPoints(cells);
         var width = cells.Length == 0 ? 0 : cells.Max(c => c.Length);
         var sb = new StringBuilder();
         if (Rank == 0)
@@ -367,6 +368,20 @@ public sealed class Tensor : IEquatable<Tensor>
             }
         }
         sb.Append(']');
+    }
+
+    /// <summary>
+    /// numpy lines decimal points up: integer parts pad on the left and fractions on the right, so
+    /// [0.5, 1.25] prints as <c>[0.5  1.25]</c>. Cells without a point (ints, nan, inf, exponents) are left as they are.
+    /// </summary>
+    private static string[] AlignDecimalPoints(string[] cells)
+    {
+        if (!cells.All(c => c.Contains('.', StringComparison.Ordinal) && !c.Contains('e', StringComparison.Ordinal)))
+        {
+            return cells;
+        }
+        var fraction = cells.Max(c => c.Length - c.IndexOf('.', StringComparison.Ordinal));
+        return cells.Select(c => c.PadRight(c.IndexOf('.', StringComparison.Ordinal) + fraction)).ToArray();
     }
 
     private static string FormatFloat(double v, bool integral)

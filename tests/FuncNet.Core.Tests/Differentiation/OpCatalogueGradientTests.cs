@@ -1,0 +1,154 @@
+using FuncNet.Tests.Support;
+using static FuncNet.Ops;
+
+namespace FuncNet.Tests.Differentiation;
+
+/// <summary>
+/// Every op of the catalogue, found by reflection, is gradient-checked here; a new op without a case makes
+/// <see cref="EveryOpHasACase"/> fail. Non-differentiable ops are listed apart and must give no gradient.
+/// </summary>
+public class OpCatalogueGradientTests
+{
+    /// <summary>A case: input values, and the expression of the placeholders that must contain the op.</summary>
+    private sealed record Case(Tensor[] Inputs, Func<Expr[], Expr> Build, double Eps = 1e-6);
+
+    private static Tensor T(Shape shape, int seed, bool positive = false)
+    {
+        var v = RandomExpr.RandomValues(new Random(seed), shape);
+        return positive ? Tensor.Create(shape, v.ToDoubleArray().Select(Math.Abs).ToArray()) : v;
+    }
+
+    private static readonly Shape S23 = Shape.Of(2, 3);
+
+    private static readonly Dictionary<Type, Case> Differentiable = new()
+    {
+        [typeof(AbsOp)] = new([T(S23, 1)], x => Abs(x[0])),
+        [typeof(AddOp)] = new([T(S23, 2), T(Shape.Of(3), 3)], x => x[0] + x[1]),
+        // Through Float32 and back: the rounding needs a wide step, exact since the function is linear.
+        [typeof(CastOp)] = new([T(S23, 4)], x => Cast(Cast(x[0], DType.Float32), DType.Float64) * 3.0, 1e-2),
+        [typeof(DivideOp)] = new([T(S23, 5), T(Shape.Of(2, 1), 6)], x => x[0] / x[1]),
+        [typeof(EluOp)] = new([T(S23, 7)], x => Elu(x[0], 0.7)),
+        [typeof(ExpOp)] = new([T(S23, 8)], x => Exp(x[0])),
+        [typeof(GaussianOp)] = new([T(S23, 9)], x => Gaussian(x[0])),
+        [typeof(LeakyReluOp)] = new([T(S23, 10)], x => LeakyRelu(x[0], 0.1)),
+        [typeof(LogOp)] = new([T(S23, 11, positive: true)], x => Log(x[0])),
+        [typeof(MapOp)] = new([T(S23, 12), T(Shape.Of(3), 13)], x => Map(x[0], x[1], (a, b) => Sigmoid(a) * Exp(b) - a * a)),
+        [typeof(MaximumOp)] = new([T(S23, 14), T(Shape.Of(3), 15)], x => Maximum(x[0], x[1])),
+        [typeof(MinimumOp)] = new([T(S23, 16), T(Shape.Of(3), 17)], x => Minimum(x[0], x[1])),
+        [typeof(MultiplyOp)] = new([T(S23, 18), T(Shape.Of(2, 1), 19)], x => x[0] * x[1]),
+        [typeof(NegativeOp)] = new([T(S23, 20)], x => -x[0]),
+        [typeof(PowOp)] = new([T(S23, 21, positive: true), T(Shape.Of(3), 22)], x => Pow(x[0], x[1])),
+        [typeof(ReluOp)] = new([T(S23, 23)], x => Relu(x[0])),
+        [typeof(SeluOp)] = new([T(S23, 24)], x => Selu(x[0])),
+        [typeof(SigmoidOp)] = new([T(S23, 25)], x => Sigmoid(x[0])),
+        [typeof(SoftplusOp)] = new([T(S23, 26)], x => Softplus(x[0])),
+        [typeof(SqrtOp)] = new([T(S23, 27, positive: true)], x => Sqrt(x[0])),
+        [typeof(SquareOp)] = new([T(S23, 28)], x => Square(x[0])),
+        [typeof(SubtractOp)] = new([T(S23, 29), T(Shape.Of(3), 30)], x => x[1] - x[0]),
+        [typeof(TanhOp)] = new([T(S23, 31)], x => Tanh(x[0])),
+        [typeof(WhereOp)] = new([T(S23, 32), T(Shape.Of(3), 33)], x => Where(Expr.Constant(Tensor.FromArray(new[] { 1.0, 0.0, 1.0 })), x[0], x[1])),
+        [typeof(BroadcastLikeOp)] = new([T(Shape.Of(3), 34), T(S23, 35)], x => BroadcastLike(x[0], x[1]) * x[1]),
+        [typeof(BroadcastToOp)] = new([T(Shape.Of(2, 1), 36)], x => BroadcastTo(x[0], Shape.Of(3, 2, 4))),
+        [typeof(ConcatOp)] = new([T(S23, 37), T(Shape.Of(2, 1), 38)], x => Concat([x[0], x[1], x[0]], 1)),
+        [typeof(ExpandDimsOp)] = new([T(S23, 39)], x => ExpandDims(x[0], 0, 2)),
+        [typeof(PadIntoOp)] = new([T(Shape.Of(1, 2), 40), T(S23, 41)], x => Expr.Make(new PadIntoOp(new IntList([1, 1])), x[0], x[1])),
+        [typeof(ReshapeOp)] = new([T(S23, 42)], x => Reshape(x[0], 3, -1) * Expr.Constant(T(Shape.Of(3, 2), 43))),
+        [typeof(SliceOp)] = new([T(Shape.Of(3, 4), 44)], x => Slice(x[0], [1, 1], [2, -1])),
+        [typeof(SumToOp)] = new([T(Shape.Of(2, 2, 3), 45), T(Shape.Of(2, 1), 46)], x => SumToShapeOf(x[0], BroadcastLike(x[1], Expr.Constant(Tensor.Zeros(Shape.Of(2, 3))))) * 1.5),
+        [typeof(TransposeOp)] = new([T(Shape.Of(2, 3, 4), 47)], x => Transpose(x[0], 2, 0, 1) * Expr.Constant(T(Shape.Of(4, 2, 3), 48))),
+        [typeof(ReduceMaxOp)] = new([T(Shape.Of(2, 3, 2), 49)], x => ReduceMax(x[0], [0, 2], true)),
+        [typeof(ReduceSumOp)] = new([T(Shape.Of(2, 3, 2), 50)], x => ReduceSum(x[0], 1)),
+        [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
+        [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
+        [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
+    };
+
+    /// <summary>
+    /// Ops through which no gradient flows, with a node using them on a placeholder: comparisons, Sign,
+    /// ArgMax, OneHot and SizeOf are piecewise constant or read only shapes; leaves have no inputs; map
+    /// symbols live only inside map bodies.
+    /// </summary>
+    private static readonly Dictionary<Type, Func<Expr, Expr>> NonDifferentiable = new()
+    {
+        [typeof(EqualOp)] = x => Equal(x, 0.5),
+        [typeof(NotEqualOp)] = x => NotEqual(x, 0.5),
+        [typeof(LessOp)] = x => Less(x, 0.5),
+        [typeof(LessEqualOp)] = x => LessEqual(x, 0.5),
+        [typeof(GreaterOp)] = x => Greater(x, 0.5),
+        [typeof(GreaterEqualOp)] = x => GreaterEqual(x, 0.5),
+        [typeof(SignOp)] = Sign,
+        [typeof(ArgMaxOp)] = x => ArgMax(x),
+        [typeof(OneHotOp)] = x => OneHot(Cast(x, DType.Int32), 3),
+        [typeof(SizeOfOp)] = x => Expr.Make(new SizeOfOp(new IntList([0])), x),
+        [typeof(ConstantOp)] = _ => Expr.Constant(Tensor.Ones(S23)),
+        [typeof(PlaceholderOp)] = _ => Expr.Placeholder("other", S23),
+        [typeof(VariableOp)] = _ => Expr.Variable("v", Tensor.Ones(S23)),
+        [typeof(MapSymbolOp)] = _ => Expr.Make(new MapSymbolOp(0, DType.Float64)),
+    };
+
+    private static IEnumerable<Type> CatalogueOps() =>
+        typeof(Op).Assembly.GetTypes().Where(t => !t.IsAbstract && t.IsSubclassOf(typeof(Op)));
+
+    public static TheoryData<string> DifferentiableNames => new(Differentiable.Keys.Select(t => t.Name));
+
+    public static TheoryData<string> NonDifferentiableNames => new(NonDifferentiable.Keys.Select(t => t.Name));
+
+    [Fact]
+    public void EveryOpHasACase()
+    {
+        var ops = CatalogueOps().ToList();
+        Assert.True(ops.Count >= 50, $"reflection found only {ops.Count} ops");
+        var missing = ops.Where(t => !Differentiable.ContainsKey(t) && !NonDifferentiable.ContainsKey(t)).Select(t => t.Name).ToList();
+        Assert.True(missing.Count == 0, $"ops without a gradient-check case: {string.Join(", ", missing)}");
+        Assert.Empty(Differentiable.Keys.Intersect(NonDifferentiable.Keys));
+    }
+
+    [Theory]
+    [MemberData(nameof(DifferentiableNames))]
+    public void GradientMatchesFiniteDifferences(string opName)
+    {
+        var (type, c) = Differentiable.Single(p => p.Key.Name == opName);
+        var inputs = c.Inputs.Select((t, i) => Expr.Placeholder($"x{i}", t.Shape)).ToArray();
+        var output = c.Build(inputs);
+        Assert.Contains(AllNodes(output), n => n.Op.GetType() == type);
+        var built = new BuiltExpr(output, inputs, c.Inputs);
+        GradCheck.VerifyGrad(built, new Random(opName.Length), c.Eps, opName);
+        GradCheck.VerifyJvp(built, new Random(opName.Length + 1), c.Eps, opName);
+    }
+
+    [Theory]
+    [MemberData(nameof(NonDifferentiableNames))]
+    public void NonDifferentiableOpsGiveNoGradient(string opName)
+    {
+        var (type, build) = NonDifferentiable.Single(p => p.Key.Name == opName);
+        var x = Expr.Placeholder("x", S23);
+        var node = build(x);
+        Assert.Equal(type, node.Op.GetType());
+        var seed = Expr.Constant(Tensor.Ones(node.Shape, node.DType.IsFloat() ? node.DType : DType.Float64));
+        var vjp = node.Op.Vjp(node, seed);
+        Assert.Equal(node.Inputs.Count, vjp.Length);
+        Assert.All(vjp, Assert.Null);
+        Assert.Null(node.Op.Jvp(node, node.Inputs.Select(i => (Expr?)Expr.Constant(Tensor.Ones(i.Shape, i.DType))).ToArray()));
+        if (node.Inputs.Count > 0)
+        {
+            // Through the public API too: a loss built on the op has a zero gradient of x's shape.
+            var g = Gradient(ReduceSum(Cast(node, DType.Float64)), x).Eval((x, T(S23, 60)));
+            Assert.Equal(Tensor.Zeros(S23), g);
+        }
+    }
+
+    private static List<Expr> AllNodes(Expr root)
+    {
+        var seen = new HashSet<Expr>();
+        var stack = new Stack<Expr>([root]);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (seen.Add(n))
+            {
+                foreach (var i in n.Inputs) { stack.Push(i); }
+            }
+        }
+        return seen.ToList();
+    }
+}

@@ -1,0 +1,443 @@
+using FsCheck;
+using FsCheck.Fluent;
+using static FuncNet.Ops;
+
+namespace FuncNet.Tests.Support;
+
+/// <summary>Which ops a random program may use.</summary>
+public enum ExprDomain
+{
+    /// <summary>
+    /// Only ops that are smooth at every point the program can reach, with domain-restricted ops guarded
+    /// (Log and Sqrt of Square + ε, division by Square + ε, Exp of a Tanh): fit for finite-difference checks.
+    /// </summary>
+    Smooth,
+
+    /// <summary>Everything, kinks and comparisons included: fit for value comparisons (rewrites, backends).</summary>
+    Any,
+}
+
+/// <summary>
+/// FsCheck generators of random Float64 expression programs (<see cref="ExprProgram"/>): ops from the whole
+/// catalogue, random shapes of rank 0–3 with broadcasting, shared subexpressions (operands are drawn from
+/// the pool of earlier nodes, with a bias towards recent ones), and placeholders fed with values whose
+/// magnitudes lie in [0.25, 1] so kinks at 0 are not sat on. Shrinking truncates the program.
+/// </summary>
+public static class RandomExpr
+{
+    /// <summary>The largest tensor a program creates, keeping finite differences and the Reference backend cheap.</summary>
+    public const int MaxElements = 36;
+
+    /// <summary>Random programs of the given domain; the FsCheck size sets the number of ops (2 to 12).</summary>
+    public static Arbitrary<ExprProgram> Programs(ExprDomain domain) =>
+        Arb.From(Gen.Sized(size => Gen.Choose(0, int.MaxValue).Select(seed => Generate(seed, 2 + Math.Min(size, 100) / 10, domain))), p => p.Shrink());
+
+    /// <summary>A program from a seed with <paramref name="ops"/> op steps: deterministic, so a seed replays it.</summary>
+    public static ExprProgram Generate(int seed, int ops, ExprDomain domain)
+    {
+        var builder = new ProgramBuilder(new Random(seed), domain);
+        builder.AddInput(builder.RandomShape());
+        if (builder.Rng.Next(2) == 0)
+        {
+            builder.AddInput(builder.RandomShape());
+        }
+        var done = 0;
+        for (var attempts = 0; done < ops && attempts < ops * 20; attempts++)
+        {
+            if (builder.TryAddOp())
+            {
+                done++;
+            }
+        }
+        builder.GatherDanglingNodes();
+        return new ExprProgram(builder.Steps, seed);
+    }
+
+    /// <summary>A Float64 tensor whose elements are ±[0.25, 1], away from the kinks at 0.</summary>
+    public static Tensor RandomValues(Random rng, Shape shape)
+    {
+        var values = new double[shape.Size];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (rng.Next(2) == 0 ? -1 : 1) * (0.25 + 0.75 * rng.NextDouble());
+        }
+        return Tensor.Create(shape, values);
+    }
+
+    /// <summary>Builds a program while keeping a shadow pool of nodes, so each op is chosen knowing its operands' shapes.</summary>
+    private sealed class ProgramBuilder(Random rng, ExprDomain domain)
+    {
+        private readonly List<Expr> _pool = [];
+
+        public Random Rng { get; } = rng;
+
+        public List<ExprStep> Steps { get; } = [];
+
+        private bool Smooth => domain == ExprDomain.Smooth;
+
+        public Shape RandomShape()
+        {
+            var rank = Rng.Next(4);
+            return new Shape(Enumerable.Range(0, rank).Select(_ => 1 + Rng.Next(3)).ToArray());
+        }
+
+        public int AddInput(Shape shape)
+        {
+            var value = RandomValues(Rng, shape);
+            Steps.Add(new ExprStep("input", [], null, value));
+            _pool.Add(Expr.Placeholder($"x{_pool.Count}", shape));
+            return _pool.Count - 1;
+        }
+
+        private int AddOp(string description, int[] operands, Func<IReadOnlyList<Expr>, Expr> apply)
+        {
+            var node = apply(operands.Select(i => _pool[i]).ToArray());
+            if (node.Shape.Size > MaxElements)
+            {
+                throw new ArgumentException("too large");
+            }
+            Steps.Add(new ExprStep(description, operands, apply, null));
+            _pool.Add(node);
+            return _pool.Count - 1;
+        }
+
+        /// <summary>
+        /// Adds every node no later step uses (the last excepted) to the last node as a broadcast scalar
+        /// ΣReduceSum(vᵢ), so the output depends on the whole program and no generated op goes untested.
+        /// </summary>
+        public void GatherDanglingNodes()
+        {
+            var used = new HashSet<int>(Steps.SelectMany(s => s.Operands));
+            var dangling = Enumerable.Range(0, Steps.Count - 1).Where(i => !used.Contains(i) && !Steps[i].IsInput).ToArray();
+            if (dangling.Length == 0)
+            {
+                return;
+            }
+            AddOp("Gather", [Steps.Count - 1, .. dangling], x =>
+            {
+                var sum = x[0];
+                for (var i = 1; i < x.Count; i++) { sum += Ops.ReduceSum(x[i]); }
+                return sum;
+            });
+        }
+
+        /// <summary>An earlier node, biased towards recent ones so programs are deep as well as wide.</summary>
+        private int PickOperand()
+        {
+            var back = Rng.Next(2) == 0 ? 0 : (int)(Math.Pow(Rng.NextDouble(), 2) * _pool.Count);
+            return _pool.Count - 1 - back;
+        }
+
+        private Shape ShapeOf(int i) => _pool[i].Shape;
+
+        /// <summary>An existing node of exactly <paramref name="shape"/> (sharing) or, half the time or when none exists, a new input.</summary>
+        private int NodeOfShape(Shape shape)
+        {
+            var candidates = Enumerable.Range(0, _pool.Count).Where(i => ShapeOf(i) == shape).ToArray();
+            return candidates.Length > 0 && Rng.Next(2) == 0 ? candidates[Rng.Next(candidates.Length)] : AddInput(shape);
+        }
+
+        /// <summary>A node whose shape broadcasts with <paramref name="shape"/>: an existing one, or a new input stretched either way.</summary>
+        private int Broadcastable(Shape shape)
+        {
+            var existing = Enumerable.Range(0, _pool.Count)
+                .Where(i => Shape.TryBroadcast(ShapeOf(i), shape) is { } b && b.Size <= MaxElements).ToArray();
+            if (existing.Length > 0 && Rng.Next(2) == 0)
+            {
+                return existing[Rng.Next(existing.Length)];
+            }
+            var dims = shape.ToArray().ToList();
+            // Drop some leading axes and set some axes to 1 (the new input is broadcast), or add a leading
+            // axis (the existing node is broadcast).
+            var drop = Rng.Next(dims.Count + 1);
+            dims.RemoveRange(0, Rng.Next(drop + 1) == 0 ? 0 : drop);
+            for (var i = 0; i < dims.Count; i++)
+            {
+                if (Rng.Next(3) == 0) { dims[i] = 1; }
+            }
+            if (Rng.Next(4) == 0 && shape.Size * 2 <= MaxElements && shape.Rank < 3)
+            {
+                dims = [2, .. shape.ToArray()];
+            }
+            return AddInput(new Shape(dims.ToArray()));
+        }
+
+        private int RandomAxis(Shape s) => Rng.Next(2) == 0 ? Rng.Next(s.Rank) : -1 - Rng.Next(s.Rank);
+
+        private int[] RandomAxes(Shape s) =>
+            Enumerable.Range(0, s.Rank).Where(_ => Rng.Next(2) == 0).ToArray();
+
+        public bool TryAddOp()
+        {
+            var count = Steps.Count;
+            var poolCount = _pool.Count;
+            try
+            {
+                AddRandomOp();
+                return true;
+            }
+            catch (Exception e) when (e is ArgumentException or ShapeException)
+            {
+                // The op did not fit its operand (or grew too large): forget what it added and try another.
+                Steps.RemoveRange(count, Steps.Count - count);
+                _pool.RemoveRange(poolCount, _pool.Count - poolCount);
+                return false;
+            }
+        }
+
+        private void AddRandomOp()
+        {
+            var a = PickOperand();
+            var s = ShapeOf(a);
+            switch (Rng.Next(Smooth ? 17 : 22))
+            {
+                case 0: Unary(a); break;
+                case 1: Unary(a); break;
+                case 2: Binary(a); break;
+                case 3: Binary(a); break;
+                case 4: MatMulCase(a, s); break;
+                case 5 when s.Rank >= 2:
+                    var perm = Enumerable.Range(0, s.Rank).OrderBy(_ => Rng.Next()).ToArray();
+                    AddOp($"Transpose[{string.Join(",", perm)}]", [a], x => Transpose(x[0], perm));
+                    break;
+                case 6: ReshapeCase(a, s); break;
+                case 7 when s.Rank >= 1: ConcatCase(a, s); break;
+                case 8 when s.Rank >= 1: SliceCase(a, s); break;
+                case 9:
+                    {
+                        var axes = RandomAxes(s);
+                        var keep = Rng.Next(2) == 0;
+                        AddOp($"ReduceSum[{string.Join(",", axes)}{(keep ? ",keep" : "")}]", [a], x => ReduceSum(x[0], axes, keep));
+                        break;
+                    }
+                case 10:
+                    {
+                        var axes = RandomAxes(s);
+                        var keep = Rng.Next(2) == 0;
+                        AddOp($"ReduceMean[{string.Join(",", axes)}{(keep ? ",keep" : "")}]", [a], x => ReduceMean(x[0], axes, keep));
+                        break;
+                    }
+                case 11 when s.Rank >= 1:
+                    {
+                        var axis = RandomAxis(s);
+                        AddOp($"Softmax[{axis}]", [a], x => Softmax(x[0], axis));
+                        break;
+                    }
+                case 12 when s.Rank >= 1:
+                    {
+                        var axis = RandomAxis(s);
+                        AddOp($"LogSoftmax[{axis}]", [a], x => LogSoftmax(x[0], axis));
+                        break;
+                    }
+                case 13: WhereCase(a, s); break;
+                case 14: MapCase(a, s); break;
+                case 15: RewriteBait(a, s); break;
+                case 16:
+                    {
+                        var c = Expr.Constant(RandomValues(Rng, RandomShape()));
+                        var b = AddOp($"Constant{c.Shape}", [], _ => c);
+                        AddOp("Add", [a, b], x => x[0] + x[1]);
+                        break;
+                    }
+                // Kinks, ties and comparisons: only where no finite difference is taken.
+                case 17:
+                    {
+                        var f = Rng.Next(7);
+                        Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64)];
+                        string[] names = ["Relu", "Abs", "LeakyRelu", "Elu", "Selu", "Sign", "Greater0"];
+                        AddOp(names[f], [a], x => fs[f](x[0]));
+                        break;
+                    }
+                case 18:
+                    {
+                        var b = Broadcastable(s);
+                        var f = Rng.Next(8);
+                        Func<Expr, Expr, Expr>[] fs = [Maximum, Minimum, Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual];
+                        string[] names = ["Maximum", "Minimum", "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"];
+                        AddOp(names[f], [a, b], x => fs[f](x[0], x[1]));
+                        break;
+                    }
+                case 19:
+                    {
+                        var axes = RandomAxes(s);
+                        var keep = Rng.Next(2) == 0;
+                        AddOp($"ReduceMax[{string.Join(",", axes)}{(keep ? ",keep" : "")}]", [a], x => ReduceMax(x[0], axes, keep));
+                        break;
+                    }
+                case 20:
+                    {
+                        var b = Broadcastable(s);
+                        var c = Broadcastable(s);
+                        AddOp("Where(Greater)", [a, b, c], x => Where(Greater(x[0], x[1]), x[1], x[2]));
+                        break;
+                    }
+                case 21 when s.Rank >= 1:
+                    {
+                        var axis = RandomAxis(s);
+                        AddOp($"OneHot(ArgMax[{axis}])", [a], x => OneHot(ArgMax(x[0], axis), 3));
+                        break;
+                    }
+                default:
+                    throw new ArgumentException("not applicable");
+            }
+        }
+
+        private void Unary(int a)
+        {
+            // Guarded forms keep every op inside its domain and away from overflow whatever the operand.
+            (string Name, Func<Expr, Expr> F)[] ops =
+            [
+                ("Negative", x => -x),
+                ("Square", Square),
+                ("Sigmoid", Sigmoid),
+                ("Tanh", Tanh),
+                ("Softplus", Softplus),
+                ("Gaussian", Gaussian),
+                ("Exp∘2Tanh", x => Exp(2.0 * Tanh(x))),
+                ("Log∘(Square+0.5)", x => Log(Square(x) + 0.5)),
+                ("Sqrt∘(Square+0.5)", x => Sqrt(Square(x) + 0.5)),
+                ("Pow(Square+0.5, 1.5)", x => Pow(Square(x) + 0.5, 1.5)),
+                ("Scale", x => x * 0.5),
+            ];
+            var (name, f) = ops[Rng.Next(ops.Length)];
+            AddOp(name, [a], x => f(x[0]));
+        }
+
+        private void Binary(int a)
+        {
+            var b = Broadcastable(ShapeOf(a));
+            (string Name, Func<Expr, Expr, Expr> F)[] ops =
+            [
+                ("Add", (x, y) => x + y),
+                ("Subtract", (x, y) => x - y),
+                ("Multiply", (x, y) => x * y),
+                ("Divide(Square+0.5)", (x, y) => x / (Square(y) + 0.5)),
+                ("Pow(Sigmoid+0.5, Tanh)", (x, y) => Pow(Sigmoid(x) + 0.5, Tanh(y))),
+            ];
+            var (name, f) = ops[Rng.Next(ops.Length)];
+            if (Rng.Next(2) == 0)
+            {
+                AddOp(name, [a, b], x => f(x[0], x[1]));
+            }
+            else
+            {
+                AddOp(name, [b, a], x => f(x[0], x[1]));
+            }
+        }
+
+        private void MatMulCase(int a, Shape s)
+        {
+            var n = 1 + Rng.Next(3);
+            Shape other = s.Rank switch
+            {
+                0 => throw new ArgumentException("scalar"),
+                1 => Rng.Next(2) == 0 ? Shape.Of(s[0]) : Shape.Of(s[0], n),
+                2 => Rng.Next(3) switch { 0 => Shape.Of(s[1]), 1 => Shape.Of(s[1], n), _ => Shape.Of(2, s[1], n) },
+                _ => Rng.Next(3) switch { 0 => Shape.Of(s[2]), 1 => Shape.Of(s[2], n), _ => Shape.Of(s[0], s[2], n) },
+            };
+            var b = NodeOfShape(other);
+            if (Rng.Next(3) == 0)
+            {
+                // The vector/matrix on the left: b · a needs b's last axis to match a's second to last.
+                if (s.Rank == 1 && ShapeOf(b).Rank == 2)
+                {
+                    var left = NodeOfShape(Shape.Of(n, s[0]));
+                    AddOp("MatMul", [left, a], x => MatMul(x[0], x[1]));
+                    return;
+                }
+            }
+            if (s.Rank >= 2 && ShapeOf(b).Rank >= 2 && Rng.Next(3) == 0)
+            {
+                // Transposed operands read through the flags (and through explicit transposes, for the folding rule).
+                AddOp("MatMul(a, (bᵀ)ᵀ flags)", [a, b], x => MatMul(x[0], Transpose(x[1], [.. Enumerable.Range(0, x[1].Rank - 2), x[1].Rank - 1, x[1].Rank - 2]), false, true));
+                return;
+            }
+            AddOp("MatMul", [a, b], x => MatMul(x[0], x[1]));
+        }
+
+        private void ReshapeCase(int a, Shape s)
+        {
+            var remaining = s.Size;
+            var dims = new List<int>();
+            while (remaining > 1)
+            {
+                var divisors = Enumerable.Range(2, remaining - 1).Where(d => remaining % d == 0).ToArray();
+                var d = divisors[Rng.Next(divisors.Length)];
+                dims.Add(d);
+                remaining /= d;
+            }
+            if (Rng.Next(3) == 0) { dims.Insert(Rng.Next(dims.Count + 1), 1); }
+            var target = dims.OrderBy(_ => Rng.Next()).ToArray();
+            if (target.Length > 0 && Rng.Next(3) == 0) { target[Rng.Next(target.Length)] = -1; }
+            AddOp($"Reshape[{string.Join(",", target)}]", [a], x => Reshape(x[0], target));
+        }
+
+        private void ConcatCase(int a, Shape s)
+        {
+            var axis = Rng.Next(s.Rank);
+            var dims = s.ToArray();
+            dims[axis] = 1 + Rng.Next(2);
+            // Half the time the node is joined with itself: a shared operand used twice by one node.
+            var b = Rng.Next(2) == 0 ? a : NodeOfShape(new Shape(dims));
+            AddOp($"Concat[{axis}]", [a, b], x => Concat([x[0], x[1]], axis));
+        }
+
+        private void SliceCase(int a, Shape s)
+        {
+            var begin = new int[s.Rank];
+            var size = new int[s.Rank];
+            for (var i = 0; i < s.Rank; i++)
+            {
+                begin[i] = Rng.Next(s[i]);
+                size[i] = Rng.Next(3) == 0 ? -1 : 1 + Rng.Next(s[i] - begin[i]);
+            }
+            AddOp($"Slice[{string.Join(",", begin)}|{string.Join(",", size)}]", [a], x => Slice(x[0], begin, size));
+        }
+
+        private void WhereCase(int a, Shape s)
+        {
+            var b = Broadcastable(s);
+            // A constant mask: the condition never flips under a perturbation, so Where stays smooth.
+            var maskShape = Shape.TryBroadcast(s, ShapeOf(b))!;
+            var mask = Tensor.Create(maskShape, Enumerable.Range(0, maskShape.Size).Select(_ => (double)Rng.Next(2)).ToArray());
+            AddOp("Where(mask)", [a, b], x => Where(Expr.Constant(mask), x[0], x[1]));
+        }
+
+        private void MapCase(int a, Shape s)
+        {
+            if (Rng.Next(2) == 0)
+            {
+                AddOp("Map(v ⇒ σ(v)·v + 0.5)", [a], x => Map(x[0], v => Sigmoid(v) * v + 0.5));
+            }
+            else
+            {
+                var b = Broadcastable(s);
+                AddOp("Map((u, v) ⇒ u·tanh(v) − u²/2)", [a, b], x => Map(x[0], x[1], (u, v) => u * Tanh(v) - Square(u) * 0.5));
+            }
+        }
+
+        /// <summary>Compositions the rewriter simplifies, so random programs exercise every stage of it.</summary>
+        private void RewriteBait(int a, Shape s)
+        {
+            switch (Rng.Next(8))
+            {
+                case 0: AddOp("x·1", [a], x => x[0] * 1.0); break;
+                case 1: AddOp("x+0", [a], x => x[0] + 0.0); break;
+                case 2: AddOp("−(−x)", [a], x => -(-x[0])); break;
+                case 3: AddOp("Log∘Sigmoid", [a], x => Log(Sigmoid(x[0]))); break;
+                case 4 when s.Rank >= 1:
+                    {
+                        var axis = RandomAxis(s);
+                        AddOp($"Log∘Softmax[{axis}]", [a], x => Log(Softmax(x[0], axis)));
+                        break;
+                    }
+                case 5 when s.Rank >= 2:
+                    AddOp("Transpose∘Transpose", [a], x => Transpose(Transpose(x[0], [.. Enumerable.Range(1, x[0].Rank - 1), 0]), [.. Enumerable.Range(1, x[0].Rank - 1), 0]));
+                    break;
+                case 6: AddOp("Reshape∘Reshape", [a], x => Reshape(Reshape(x[0], -1), x[0].Shape)); break;
+                case 7: AddOp("x·0 + x", [a], x => x[0] * 0.0 + x[0]); break;
+                default: throw new ArgumentException("not applicable");
+            }
+        }
+    }
+}
