@@ -47,16 +47,21 @@ public sealed class CpuBackend : IBackend
         }
     }
 
-    /// <summary>A new pooled value of the given shape; its contents are undefined until written.</summary>
-    internal CpuTensor Allocate(Shape shape, DType dtype) => new(this, shape, dtype, _pool.Rent(dtype, shape.Size), pooled: true);
+    /// <inheritdoc />
+    public DeviceTensor Allocate(Shape shape, DType dtype) => new CpuTensor(this, shape, dtype, _pool.Rent(dtype, shape.Size), pooled: true);
 
     /// <inheritdoc />
-    public DeviceTensor Upload(Tensor value)
+    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, ((CpuTensor)target).Data, source.Size);
+
+    /// <inheritdoc />
+    public Tensor Download(DeviceTensor value)
     {
-        // Tensors are immutable and kernels never write their inputs, so the host array is shared, not copied.
-        ArgumentNullException.ThrowIfNull(value);
-        return new CpuTensor(this, value.Shape, value.DType, value.Data, pooled: false);
+        var t = (CpuTensor)value;
+        return Tensor.Wrap(t.Shape, t.DType, (Array)t.Data.Clone());
     }
+
+    /// <inheritdoc />
+    public void Copy(DeviceTensor source, DeviceTensor target) => Array.Copy(((CpuTensor)source).Data, ((CpuTensor)target).Data, source.Shape.Size);
 
     /// <inheritdoc />
     public DeviceTensor? View(DeviceTensor value, Shape shape)
@@ -66,33 +71,17 @@ public sealed class CpuBackend : IBackend
     }
 
     /// <inheritdoc />
-    public Tensor Download(DeviceTensor value)
+    public IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype)
     {
-        var t = (CpuTensor)value;
-        var copy = (Array)t.Data.Clone();
-        return Tensor.Wrap(t.Shape, t.DType, copy);
-    }
-
-    /// <inheritdoc />
-    public DeviceTensor Execute(Expr node, IReadOnlyList<DeviceTensor> inputs, Shape shape, DType dtype)
-    {
-        var args = new CpuTensor[inputs.Count];
-        for (var i = 0; i < args.Length; i++) { args[i] = (CpuTensor)inputs[i]; }
-        var result = dtype switch
+        var inputDTypes = node.Inputs.Select(i => i.DType).ToArray();
+        var kernel = dtype switch
         {
-            DType.Float32 when args.All(a => a.DType == DType.Float32) => CpuKernels<float>.TryRun(this, _gemm, node.Op, args, shape),
-            DType.Float64 when args.All(a => a.DType == DType.Float64) => CpuKernels<double>.TryRun(this, _gemm, node.Op, args, shape),
+            DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, node.Op, inputShapes, shape),
+            DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, node.Op, inputShapes, shape),
             _ => null,
         };
-        return result ?? RunReference(node.Op, args, shape, dtype);
-    }
-
-    /// <summary>The op's reference kernel on the same arrays: correct for every op, fast for none.</summary>
-    private CpuTensor RunReference(Op op, CpuTensor[] args, Shape shape, DType dtype)
-    {
-        var values = args.Select(a => Tensor.Wrap(a.Shape, a.DType, a.Data)).ToArray();
-        var result = op.Reference(values, shape, dtype);
-        return new CpuTensor(this, result.Shape, result.DType, result.Data, pooled: false);
+        // Everything without a specialization runs its reference kernel on the same host arrays.
+        return kernel ?? new ReferenceBackend.ReferenceKernel(node.Op, shape, dtype);
     }
 
     /// <summary>Drops pooled arrays.</summary>

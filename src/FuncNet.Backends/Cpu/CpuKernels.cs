@@ -12,18 +12,19 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Below this many elements a kernel runs on one thread: a parallel launch costs more than it saves.</summary>
     private const int ParallelThreshold = 1 << 17;
 
-    public static CpuTensor? TryRun(CpuBackend backend, IGemm gemm, Op op, CpuTensor[] args, Shape shape) => op switch
+    /// <summary>A kernel specialized to these shapes, or null when this backend has none for the op.</summary>
+    public static IKernel? Prepare(IGemm gemm, Op op, IReadOnlyList<Shape> inputs, Shape shape) => op switch
     {
-        ElementwiseOp e => Elementwise(backend, e, args, shape),
-        MatMulOp m => MatMul(backend, gemm, m, args, shape),
-        ReduceSumOp r => Reduce(backend, args[0], r.Axes, shape, max: false),
-        ReduceMaxOp r => Reduce(backend, args[0], r.Axes, shape, max: true),
-        SumToOp => Reduce(backend, args[0], new IntList(Broadcasting.BroadcastAxes(shape, args[0].Shape)), shape, max: false),
-        SoftmaxOp s when s.Axis == args[0].Shape.Rank - 1 => Softmax(backend, args[0], log: false),
-        LogSoftmaxOp s when s.Axis == args[0].Shape.Rank - 1 => Softmax(backend, args[0], log: true),
-        BroadcastLikeOp or BroadcastToOp => Broadcast(backend, args[0], shape),
-        ReshapeOp or ExpandDimsOp => Copy(backend, args[0], shape),
-        TransposeOp t when t.Permutation.Count == 2 => Transpose2D(backend, args[0], shape),
+        ElementwiseOp e => ElementwiseKernel.TryCreate(e, inputs, shape),
+        MatMulOp m => new GemmKernel(gemm, m, inputs[0], inputs[1], shape),
+        ReduceSumOp r => ReduceKernel.TryCreate(inputs[0], r.Axes, max: false),
+        ReduceMaxOp r => ReduceKernel.TryCreate(inputs[0], r.Axes, max: true),
+        SumToOp => ReduceKernel.TryCreate(inputs[0], new IntList(Broadcasting.BroadcastAxes(shape, inputs[0])), max: false),
+        SoftmaxOp s when s.Axis == inputs[0].Rank - 1 => new SoftmaxKernel(inputs[0], log: false),
+        LogSoftmaxOp s when s.Axis == inputs[0].Rank - 1 => new SoftmaxKernel(inputs[0], log: true),
+        BroadcastLikeOp or BroadcastToOp => BroadcastKernel.TryCreate(inputs[0], shape),
+        ReshapeOp or ExpandDimsOp => new CopyKernel(shape.Size),
+        TransposeOp t when t.Permutation.Count == 2 => new TransposeKernel(inputs[0][0], inputs[0][1]),
         _ => null,
     };
 
@@ -31,63 +32,99 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
     private enum Layout { Full, Row, Column, Scalar }
 
-    private static CpuTensor? Elementwise(CpuBackend backend, ElementwiseOp op, CpuTensor[] args, Shape shape)
+    /// <summary>
+    /// A fused elementwise map. The output is seen as rows × inner where every input is full, scalar, a
+    /// repeated row (a bias) or a per-row scalar (a column): that covers nearly every broadcast in
+    /// practice; other broadcasts fall back to the reference kernel.
+    /// </summary>
+    private sealed class ElementwiseKernel : IKernel
     {
-        var rank = shape.Rank;
-        var total = shape.Size;
-        // Find a split of the output into rows × inner where every input is full, scalar, a repeated row
-        // (bias) or a per-row scalar (column): that covers nearly every broadcast in practice.
-        int split = -1;
-        Layout[]? layouts = null;
-        for (var d = 0; d <= rank && layouts is null; d++)
+        private readonly Layout[] _layouts;
+        private readonly int _rows;
+        private readonly int _inner;
+        private readonly int _total;
+        private readonly ElementwiseKernel<T> _kernel;
+        private readonly T[][] _inputs;
+        private readonly int[] _starts;
+        private readonly bool _rowed;
+        private T[] _output = [];
+
+        private ElementwiseKernel(Layout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel)
         {
-            var candidate = new Layout[args.Length];
-            var ok = true;
-            for (var k = 0; k < args.Length && ok; k++)
-            {
-                var l = Classify(args[k].Shape, shape, d);
-                ok = l.HasValue;
-                candidate[k] = l.GetValueOrDefault();
-            }
-            if (ok) { layouts = candidate; split = d; }
+            _layouts = layouts;
+            _total = shape.Size;
+            _rows = 1;
+            for (var a = 0; a < split; a++) { _rows *= shape[a]; }
+            _inner = _total / Math.Max(1, _rows);
+            _kernel = kernel;
+            _inputs = new T[layouts.Length][];
+            _starts = new int[layouts.Length];
+            _rowed = layouts.Any(l => l is Layout.Row or Layout.Column);
         }
-        if (layouts is null)
+
+        public static IKernel? TryCreate(ElementwiseOp op, IReadOnlyList<Shape> inputs, Shape shape)
         {
+            for (var d = 0; d <= shape.Rank; d++)
+            {
+                var layouts = new Layout[inputs.Count];
+                var ok = true;
+                for (var k = 0; k < inputs.Count && ok; k++)
+                {
+                    var l = Classify(inputs[k], shape, d);
+                    ok = l.HasValue;
+                    layouts[k] = l.GetValueOrDefault();
+                }
+                if (ok)
+                {
+                    var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is Layout.Column or Layout.Scalar).ToArray());
+                    return new ElementwiseKernel(layouts, d, shape, kernel);
+                }
+            }
             return null;
         }
-        var rows = 1;
-        for (var a = 0; a < split; a++) { rows *= shape[a]; }
-        var inner = total / Math.Max(1, rows);
-        var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is Layout.Column or Layout.Scalar).ToArray());
-        var inputs = args.Select(a => a.As<T>()).ToArray();
-        var result = backend.Allocate(shape, args[0].DType);
-        var output = result.As<T>();
-        var rowed = layouts.Any(l => l is Layout.Row or Layout.Column);
-        if (!rowed)
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            // One contiguous range, cut into parallel chunks.
-            Chunks(total, (start, count) =>
+            for (var k = 0; k < _inputs.Length; k++) { _inputs[k] = ((CpuTensor)inputs[k]).As<T>(); }
+            _output = ((CpuTensor)output).As<T>();
+            if (!_rowed)
             {
-                var starts = layouts.Select(l => l == Layout.Full ? start : 0).ToArray();
-                kernel(inputs, starts, output, start, count);
-            });
-        }
-        else
-        {
-            Chunks(rows, (first, count) =>
-            {
-                var starts = new int[args.Length];
-                for (var r = first; r < first + count; r++)
+                if (_total <= ParallelThreshold)
                 {
-                    for (var k = 0; k < starts.Length; k++)
-                    {
-                        starts[k] = layouts[k] switch { Layout.Full => r * inner, Layout.Column => r, _ => 0 };
-                    }
-                    kernel(inputs, starts, output, r * inner, inner);
+                    RunRange(0, _total, _starts);
                 }
-            }, grain: Math.Max(1, ParallelThreshold / Math.Max(1, inner)));
+                else
+                {
+                    Parallel.For(0, Pieces(_total), p => { var (s, c) = Piece(p, _total); if (c > 0) { RunRange(s, c, new int[_layouts.Length]); } });
+                }
+            }
+            else if ((long)_rows * _inner <= ParallelThreshold)
+            {
+                RunRows(0, _rows, _starts);
+            }
+            else
+            {
+                Parallel.For(0, Pieces(_rows), p => { var (s, c) = Piece(p, _rows); if (c > 0) { RunRows(s, c, new int[_layouts.Length]); } });
+            }
         }
-        return result;
+
+        private void RunRange(int start, int count, int[] starts)
+        {
+            for (var k = 0; k < starts.Length; k++) { starts[k] = _layouts[k] == Layout.Full ? start : 0; }
+            _kernel(_inputs, starts, _output, start, count);
+        }
+
+        private void RunRows(int first, int count, int[] starts)
+        {
+            for (var r = first; r < first + count; r++)
+            {
+                for (var k = 0; k < starts.Length; k++)
+                {
+                    starts[k] = _layouts[k] switch { Layout.Full => r * _inner, Layout.Column => r, _ => 0 };
+                }
+                _kernel(_inputs, starts, _output, r * _inner, _inner);
+            }
+        }
     }
 
     /// <summary>How an input of shape <paramref name="s"/> reads the output split at axis d, or null when it is none of the four layouts.</summary>
@@ -109,206 +146,218 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         return row ? Layout.Row : column ? Layout.Column : null;
     }
 
-    private static void Chunks(int total, Action<int, int> body, int grain = ParallelThreshold)
+    /// <summary>How many parallel pieces to cut a range into: a few per core.</summary>
+    private static int Pieces(int total) => Math.Max(1, Math.Min(Environment.ProcessorCount * 2, total));
+
+    private static (int Start, int Count) Piece(int p, int total)
     {
-        var threads = Environment.ProcessorCount;
-        if (total <= grain || threads == 1)
-        {
-            body(0, total);
-            return;
-        }
-        var pieces = Math.Min(threads * 4, (total + grain - 1) / grain);
+        var pieces = Pieces(total);
         var size = (total + pieces - 1) / pieces;
-        Parallel.For(0, pieces, p =>
-        {
-            var start = p * size;
-            var count = Math.Min(size, total - start);
-            if (count > 0) { body(start, count); }
-        });
+        var start = p * size;
+        return (start, Math.Min(size, total - start));
     }
 
     // ---- GEMM -------------------------------------------------------------------------------------------
 
-    private static CpuTensor MatMul(CpuBackend backend, IGemm gemm, MatMulOp op, CpuTensor[] args, Shape shape)
+    /// <summary>MatMul as GEMM calls with the transpose flags passed through, one per (broadcast) batch.</summary>
+    private sealed class GemmKernel : IKernel
     {
-        CpuTensor a = args[0], b = args[1];
-        var rank = shape.Rank;
-        int m = shape[-2], n = shape[-1];
-        var k = op.TransposeA ? a.Shape[-2] : a.Shape[-1];
-        var batchShape = new Shape(shape.Take(rank - 2).ToArray());
-        var batches = batchShape.Size;
-        var mapA = Broadcasting.SourceIndices(new Shape(a.Shape.Take(a.Shape.Rank - 2).ToArray()), batchShape);
-        var mapB = Broadcasting.SourceIndices(new Shape(b.Shape.Take(b.Shape.Rank - 2).ToArray()), batchShape);
-        int sizeA = a.Shape[-2] * a.Shape[-1], sizeB = b.Shape[-2] * b.Shape[-1];
-        var result = backend.Allocate(shape, a.DType);
-        var c = result.As<T>();
-        for (var batch = 0; batch < batches; batch++)
+        private readonly IGemm _gemm;
+        private readonly MatMulOp _op;
+        private readonly int _m, _n, _k, _lda, _ldb, _sizeA, _sizeB;
+        private readonly int[] _mapA, _mapB;
+
+        public GemmKernel(IGemm gemm, MatMulOp op, Shape a, Shape b, Shape shape)
         {
-            if (k == 0)
-            {
-                Array.Clear(c, batch * m * n, m * n);
-                continue;
-            }
-            gemm.Gemm(op.TransposeA, op.TransposeB, m, n, k, T.One,
-                      a.As<T>(), mapA[batch] * sizeA, a.Shape[-1],
-                      b.As<T>(), mapB[batch] * sizeB, b.Shape[-1],
-                      T.Zero, c, batch * m * n, n);
+            _gemm = gemm;
+            _op = op;
+            var rank = shape.Rank;
+            (_m, _n) = (shape[-2], shape[-1]);
+            _k = op.TransposeA ? a[-2] : a[-1];
+            (_lda, _ldb) = (a[-1], b[-1]);
+            (_sizeA, _sizeB) = (a[-2] * a[-1], b[-2] * b[-1]);
+            var batchShape = new Shape(shape.Take(rank - 2).ToArray());
+            _mapA = Broadcasting.SourceIndices(new Shape(a.Take(a.Rank - 2).ToArray()), batchShape);
+            _mapB = Broadcasting.SourceIndices(new Shape(b.Take(b.Rank - 2).ToArray()), batchShape);
         }
-        return result;
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            T[] a = ((CpuTensor)inputs[0]).As<T>(), b = ((CpuTensor)inputs[1]).As<T>(), c = ((CpuTensor)output).As<T>();
+            for (var batch = 0; batch < _mapA.Length; batch++)
+            {
+                if (_k == 0)
+                {
+                    Array.Clear(c, batch * _m * _n, _m * _n);
+                    continue;
+                }
+                _gemm.Gemm(_op.TransposeA, _op.TransposeB, _m, _n, _k, T.One, a, _mapA[batch] * _sizeA, _lda,
+                           b, _mapB[batch] * _sizeB, _ldb, T.Zero, c, batch * _m * _n, _n);
+            }
+        }
     }
 
     // ---- reductions -------------------------------------------------------------------------------------
 
-    private static CpuTensor? Reduce(CpuBackend backend, CpuTensor x, IntList axes, Shape shape, bool max)
+    /// <summary>A sum or max over one contiguous run of axes, seen as (outer, length, inner).</summary>
+    private sealed class ReduceKernel : IKernel
     {
-        if (axes.Count == 0)
+        private readonly int _outer, _length, _inner;
+        private readonly bool _max;
+
+        private ReduceKernel(int outer, int length, int inner, bool max) => (_outer, _length, _inner, _max) = (outer, length, inner, max);
+
+        public static IKernel? TryCreate(Shape x, IntList axes, bool max)
         {
-            return Copy(backend, x, shape);
-        }
-        for (var i = 1; i < axes.Count; i++)
-        {
-            if (axes[i] != axes[i - 1] + 1) { return null; }
-        }
-        int outer = 1, length = 1, inner = 1;
-        for (var a = 0; a < x.Shape.Rank; a++)
-        {
-            if (a < axes[0]) { outer *= x.Shape[a]; }
-            else if (a <= axes[^1]) { length *= x.Shape[a]; }
-            else { inner *= x.Shape[a]; }
-        }
-        var input = x.As<T>();
-        var result = backend.Allocate(shape, x.DType);
-        var output = result.As<T>();
-        if (inner == 1)
-        {
-            Chunks(outer, (first, count) =>
+            for (var i = 1; i < axes.Count; i++)
             {
-                for (var o = first; o < first + count; o++)
-                {
-                    var lane = input.AsSpan(o * length, length);
-                    output[o] = length == 0 ? (max ? T.NegativeInfinity : T.Zero) : max ? TensorPrimitives.Max<T>(lane) : TensorPrimitives.Sum<T>(lane);
-                }
-            }, grain: Math.Max(1, ParallelThreshold / Math.Max(1, length)));
-        }
-        else
-        {
-            Chunks(outer, (first, count) =>
+                if (axes[i] != axes[i - 1] + 1) { return null; }
+            }
+            int outer = 1, length = 1, inner = 1;
+            for (var a = 0; a < x.Rank; a++)
             {
-                for (var o = first; o < first + count; o++)
-                {
-                    var dst = output.AsSpan(o * inner, inner);
-                    if (length == 0)
-                    {
-                        dst.Fill(max ? T.NegativeInfinity : T.Zero);
-                        continue;
-                    }
-                    input.AsSpan(o * length * inner, inner).CopyTo(dst);
-                    for (var r = 1; r < length; r++)
-                    {
-                        var src = input.AsSpan((o * length + r) * inner, inner);
-                        if (max) { TensorPrimitives.Max<T>(dst, src, dst); }
-                        else { TensorPrimitives.Add<T>(dst, src, dst); }
-                    }
-                }
-            }, grain: 1);
+                if (axes.Count == 0 || a < axes[0]) { outer *= x[a]; }
+                else if (a <= axes[^1]) { length *= x[a]; }
+                else { inner *= x[a]; }
+            }
+            return new ReduceKernel(outer, length, inner, max);
         }
-        return result;
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var input = ((CpuTensor)inputs[0]).As<T>();
+            var result = ((CpuTensor)output).As<T>();
+            var empty = _max ? T.NegativeInfinity : T.Zero;
+            for (var o = 0; o < _outer; o++)
+            {
+                if (_inner == 1)
+                {
+                    var lane = input.AsSpan(o * _length, _length);
+                    result[o] = _length == 0 ? empty : _max ? TensorPrimitives.Max<T>(lane) : TensorPrimitives.Sum<T>(lane);
+                    continue;
+                }
+                var dst = result.AsSpan(o * _inner, _inner);
+                if (_length == 0)
+                {
+                    dst.Fill(empty);
+                    continue;
+                }
+                input.AsSpan(o * _length * _inner, _inner).CopyTo(dst);
+                for (var r = 1; r < _length; r++)
+                {
+                    var src = input.AsSpan((o * _length + r) * _inner, _inner);
+                    if (_max) { TensorPrimitives.Max<T>(dst, src, dst); }
+                    else { TensorPrimitives.Add<T>(dst, src, dst); }
+                }
+            }
+        }
     }
 
     // ---- softmax ----------------------------------------------------------------------------------------
 
-    private static CpuTensor Softmax(CpuBackend backend, CpuTensor x, bool log)
+    /// <summary>Softmax or log-softmax along the last axis, row by row, stable (the row maximum is subtracted first).</summary>
+    private sealed class SoftmaxKernel(Shape x, bool log) : IKernel
     {
-        var length = x.Shape.Rank == 0 ? 1 : x.Shape[-1];
-        var rows = x.Shape.Size / Math.Max(1, length);
-        var input = x.As<T>();
-        var result = backend.Allocate(x.Shape, x.DType);
-        var output = result.As<T>();
-        Chunks(rows, (first, count) =>
+        private readonly int _length = x.Rank == 0 ? 1 : x[-1];
+        private readonly T[] _scratch = new T[x.Rank == 0 ? 1 : x[-1]];
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            for (var r = first; r < first + count; r++)
+            var input = ((CpuTensor)inputs[0]).As<T>();
+            var result = ((CpuTensor)output).As<T>();
+            var rows = x.Size / Math.Max(1, _length);
+            for (var r = 0; r < rows; r++)
             {
-                var src = input.AsSpan(r * length, length);
-                var dst = output.AsSpan(r * length, length);
-                var maxValue = TensorPrimitives.Max<T>(src);
-                TensorPrimitives.Subtract(src, maxValue, dst);
+                var src = input.AsSpan(r * _length, _length);
+                var dst = result.AsSpan(r * _length, _length);
+                TensorPrimitives.Subtract(src, TensorPrimitives.Max<T>(src), dst);
                 if (log)
                 {
-                    // log softmax = (x − max) − log Σ exp(x − max); the exponentials go through a scratch row.
-                    var scratch = System.Buffers.ArrayPool<T>.Shared.Rent(length);
-                    var e = scratch.AsSpan(0, length);
+                    // log softmax = (x − max) − log Σ exp(x − max)
+                    var e = _scratch.AsSpan(0, _length);
                     TensorPrimitives.Exp<T>(dst, e);
-                    var logSum = T.Log(TensorPrimitives.Sum<T>(e));
-                    System.Buffers.ArrayPool<T>.Shared.Return(scratch);
-                    TensorPrimitives.Subtract(dst, logSum, dst);
+                    TensorPrimitives.Subtract(dst, T.Log(TensorPrimitives.Sum<T>(e)), dst);
                 }
                 else
                 {
                     TensorPrimitives.Exp<T>(dst, dst);
-                    var sum = TensorPrimitives.Sum<T>(dst);
-                    TensorPrimitives.Divide(dst, sum, dst);
+                    TensorPrimitives.Divide(dst, TensorPrimitives.Sum<T>(dst), dst);
                 }
             }
-        }, grain: Math.Max(1, ParallelThreshold / Math.Max(1, length)));
-        return result;
+        }
     }
 
     // ---- data movement ----------------------------------------------------------------------------------
 
-    private static CpuTensor? Broadcast(CpuBackend backend, CpuTensor x, Shape shape)
+    /// <summary>A broadcast materialized by copies: a full copy, a fill, repeated rows or per-row fills.</summary>
+    private sealed class BroadcastKernel : IKernel
     {
-        var layout = Enumerable.Range(0, shape.Rank + 1).Select(d => (d, l: Classify(x.Shape, shape, d))).FirstOrDefault(p => p.l.HasValue);
-        if (layout.l is null)
+        private readonly Layout _layout;
+        private readonly int _rows, _inner;
+
+        private BroadcastKernel(Layout layout, int rows, int inner) => (_layout, _rows, _inner) = (layout, rows, inner);
+
+        public static IKernel? TryCreate(Shape x, Shape shape)
         {
+            for (var d = 0; d <= shape.Rank; d++)
+            {
+                if (Classify(x, shape, d) is { } layout)
+                {
+                    var rows = 1;
+                    for (var a = 0; a < d; a++) { rows *= shape[a]; }
+                    return new BroadcastKernel(layout, rows, shape.Size / Math.Max(1, rows));
+                }
+            }
             return null;
         }
-        var input = x.As<T>();
-        var result = backend.Allocate(shape, x.DType);
-        var output = result.As<T>();
-        var rows = 1;
-        for (var a = 0; a < layout.d; a++) { rows *= shape[a]; }
-        var inner = shape.Size / Math.Max(1, rows);
-        switch (layout.l)
-        {
-            case Layout.Full: input.AsSpan(0, shape.Size).CopyTo(output); break;
-            case Layout.Scalar: output.AsSpan(0, shape.Size).Fill(input[0]); break;
-            case Layout.Row:
-                for (var r = 0; r < rows; r++) { input.AsSpan(0, inner).CopyTo(output.AsSpan(r * inner, inner)); }
-                break;
-            default:
-                for (var r = 0; r < rows; r++) { output.AsSpan(r * inner, inner).Fill(input[r]); }
-                break;
-        }
-        return result;
-    }
 
-    private static CpuTensor Copy(CpuBackend backend, CpuTensor x, Shape shape)
-    {
-        var result = backend.Allocate(shape, x.DType);
-        x.As<T>().AsSpan(0, shape.Size).CopyTo(result.As<T>());
-        return result;
-    }
-
-    private static CpuTensor Transpose2D(CpuBackend backend, CpuTensor x, Shape shape)
-    {
-        int rows = x.Shape[0], cols = x.Shape[1];
-        var input = x.As<T>();
-        var result = backend.Allocate(shape, x.DType);
-        var output = result.As<T>();
-        const int block = 32;
-        for (var i0 = 0; i0 < rows; i0 += block)
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            for (var j0 = 0; j0 < cols; j0 += block)
+            var input = ((CpuTensor)inputs[0]).As<T>();
+            var result = ((CpuTensor)output).As<T>();
+            var total = _rows * _inner;
+            switch (_layout)
             {
-                for (var i = i0; i < Math.Min(rows, i0 + block); i++)
+                case Layout.Full: input.AsSpan(0, total).CopyTo(result); break;
+                case Layout.Scalar: result.AsSpan(0, total).Fill(input[0]); break;
+                case Layout.Row:
+                    for (var r = 0; r < _rows; r++) { input.AsSpan(0, _inner).CopyTo(result.AsSpan(r * _inner, _inner)); }
+                    break;
+                default:
+                    for (var r = 0; r < _rows; r++) { result.AsSpan(r * _inner, _inner).Fill(input[r]); }
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A plain copy (a reshape the plan could not alias).</summary>
+    private sealed class CopyKernel(int size) : IKernel
+    {
+        public void Run(DeviceTensor[] inputs, DeviceTensor output) =>
+            ((CpuTensor)inputs[0]).As<T>().AsSpan(0, size).CopyTo(((CpuTensor)output).As<T>());
+    }
+
+    /// <summary>A 2-D transpose in cache-sized blocks.</summary>
+    private sealed class TransposeKernel(int rows, int cols) : IKernel
+    {
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var input = ((CpuTensor)inputs[0]).As<T>();
+            var result = ((CpuTensor)output).As<T>();
+            const int block = 32;
+            for (var i0 = 0; i0 < rows; i0 += block)
+            {
+                for (var j0 = 0; j0 < cols; j0 += block)
                 {
-                    for (var j = j0; j < Math.Min(cols, j0 + block); j++)
+                    for (var i = i0; i < Math.Min(rows, i0 + block); i++)
                     {
-                        output[j * rows + i] = input[i * cols + j];
+                        for (var j = j0; j < Math.Min(cols, j0 + block); j++)
+                        {
+                            result[j * rows + i] = input[i * cols + j];
+                        }
                     }
                 }
             }
         }
-        return result;
     }
 }

@@ -1,7 +1,7 @@
 namespace FuncNet.Backends.Cpu;
 
 /// <summary>A CPU backend value: a dense row-major host array, pooled when the backend owns it.</summary>
-internal sealed class CpuTensor : DeviceTensor
+internal sealed class CpuTensor : DeviceTensor, IHostStorage
 {
     private readonly CpuBackend _owner;
     private readonly bool _pooled;

@@ -1,36 +1,59 @@
 namespace FuncNet;
 
 /// <summary>
-/// The contract between a compiled <see cref="Plan"/> and the machine that runs it. A backend moves values
-/// in and out and executes one scheduled node at a time on values it owns. The Reference backend runs every
-/// op's reference kernel; faster backends specialize the ops they can (GEMM, fused elementwise maps,
-/// reductions, softmax) and may fall back to the reference kernel for the rest. Every backend must agree
-/// with the Reference backend on the conformance suite.
+/// The contract between a compiled <see cref="Plan"/> and the machine that runs it. A backend owns storage
+/// (<see cref="Allocate"/>, copies in and out, views) and prepares one kernel per scheduled node once the
+/// shapes are known; running a plan is then only kernel launches over storage planned in advance. The
+/// Reference backend prepares each op's reference kernel; faster backends specialize the ops they can
+/// (GEMM, fused elementwise maps, reductions, softmax) and may fall back to the reference kernel for the
+/// rest. Every backend must agree with the Reference backend on the conformance suite.
 /// </summary>
 public interface IBackend : IDisposable
 {
     /// <summary>A short name for messages and benchmarks, e.g. <c>reference</c>.</summary>
     string Name { get; }
 
-    /// <summary>Copies a host tensor onto the backend.</summary>
-    DeviceTensor Upload(Tensor value);
+    /// <summary>The number of storage handles (values and views) alive on this backend: leak tests read it.</summary>
+    long LiveTensors { get; }
 
-    /// <summary>Copies a backend value back to the host.</summary>
+    /// <summary>New storage of the given shape and dtype; its contents are undefined until written.</summary>
+    DeviceTensor Allocate(Shape shape, DType dtype);
+
+    /// <summary>Copies a host tensor into storage of the same size and dtype.</summary>
+    void CopyIn(Tensor source, DeviceTensor target);
+
+    /// <summary>Copies a backend value to a new host tensor.</summary>
     Tensor Download(DeviceTensor value);
 
-    /// <summary>
-    /// Computes <paramref name="node"/>'s op on its inputs' values, producing a value of the given concrete
-    /// shape and dtype (the node's own shape may contain unknown dimensions; these are resolved).
-    /// </summary>
-    DeviceTensor Execute(Expr node, IReadOnlyList<DeviceTensor> inputs, Shape shape, DType dtype);
+    /// <summary>Copies one backend value into another of the same size and dtype.</summary>
+    void Copy(DeviceTensor source, DeviceTensor target);
 
     /// <summary>
-    /// A value with another shape of the same size sharing <paramref name="value"/>'s storage (a reshape
-    /// without a copy), or null when the backend cannot alias. Disposing a view frees nothing; the plan
-    /// keeps the underlying value alive while views of it are in use.
+    /// A handle with another shape of the same size sharing <paramref name="value"/>'s storage (a reshape
+    /// without a copy), or null when the backend cannot alias. Disposing a view frees no storage.
     /// </summary>
     DeviceTensor? View(DeviceTensor value, Shape shape);
 
-    /// <summary>The number of values this backend has handed out and not yet seen released (for leak tests).</summary>
-    long LiveTensors { get; }
+    /// <summary>
+    /// The kernel computing <paramref name="node"/>'s op for inputs of the given concrete shapes into an
+    /// output of <paramref name="shape"/> and <paramref name="dtype"/> (the node's own shape may have
+    /// unknown dimensions; these are resolved). Prepared once per plan specialization and run many times.
+    /// </summary>
+    IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype);
+
+    /// <summary>Allocates storage and copies a host tensor into it.</summary>
+    DeviceTensor Upload(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var target = Allocate(value.Shape, value.DType);
+        CopyIn(value, target);
+        return target;
+    }
+}
+
+/// <summary>A prepared kernel: reads its inputs and writes its whole output, which never aliases an input.</summary>
+public interface IKernel
+{
+    /// <summary>Runs the kernel.</summary>
+    void Run(DeviceTensor[] inputs, DeviceTensor output);
 }

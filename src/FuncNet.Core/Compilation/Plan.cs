@@ -1,27 +1,25 @@
 namespace FuncNet;
 
 /// <summary>
-/// A compiled computation: the outputs rewritten to a fixpoint, scheduled once in topological order (each
-/// node computed once per run, however many users it has), and specialized to the shapes of the fed
-/// values (cached per distinct set of shapes). Values no later step needs are released as soon as their
-/// last user has run. A plan owns the backend copies of its constants and is <see cref="IDisposable"/>.
-/// Running one plan from several threads at once is safe: each run keeps its values to itself.
+/// A compiled computation: the outputs rewritten to a fixpoint, fused (except on the Reference backend),
+/// scheduled once in topological order (each node computed once per run, however many users it has), and
+/// specialized to the shapes of the fed values: kernels prepared and storage laid out once per distinct set
+/// of shapes, buffers reused by liveness and across runs. A plan may also assign new values to variables:
+/// run against a <see cref="VariableStore"/>, a whole training step updates its weights in place.
+/// A plan owns its storage and is <see cref="IDisposable"/>. Running one plan from several threads at once
+/// is safe: each run takes its own arena (a variable store, however, is not for concurrent runs).
 /// </summary>
 public sealed class Plan : IDisposable
 {
     private readonly Expr[] _outputs;
-    private readonly Expr[] _schedule;
-    private readonly Dictionary<Expr, int> _index;
-    private readonly int[][] _inputIndices;
-    private readonly int[] _uses;
-    private readonly Dictionary<string, Shape[]> _shapes = new();
+    private readonly Expr[] _assigned;
+    private readonly PlanLayout _layout;
+    private readonly List<(int[] Dims, Specialization Spec)> _specializations = new();
     private readonly Dictionary<Expr, DeviceTensor> _resident = new();
     private readonly object _gate = new();
     private bool _disposed;
 
-    private readonly Expr[] _assigned;
-
-    private Plan(IReadOnlyList<Expr> outputs, IReadOnlyList<KeyValuePair<Expr, Expr>> assignments, IBackend backend, bool simplify)
+    private Plan(IReadOnlyList<Expr> outputs, IReadOnlyList<KeyValuePair<Expr, Expr>> assignments, IBackend backend, bool rewrite)
     {
         Backend = backend;
         SourceOutputs = outputs.ToArray();
@@ -37,36 +35,33 @@ public sealed class Plan : IDisposable
             }
         }
         _assigned = assignments.Select(a => a.Key).ToArray();
-        AssignmentCount = _assigned.Length;
         // Assigned values are computed like outputs (after them), then written into the variable store.
-        outputs = [.. outputs, .. assignments.Select(a => a.Value)];
-        _outputs = simplify ? Simplifier.Simplify(outputs) : outputs.ToArray();
-        // The Reference backend is the oracle: it runs the graph op by op, as written. Every other backend
-        // runs fused elementwise groups as single kernels.
-        if (simplify && backend is not ReferenceBackend)
+        Expr[] roots = [.. outputs, .. assignments.Select(a => a.Value)];
+        if (rewrite)
         {
-            _outputs = Fusion.Fuse(_outputs);
+            roots = Simplifier.Simplify(roots);
+            // The Reference backend is the oracle: it runs the graph op by op, as written. Every other backend
+            // runs fused elementwise groups as single kernels.
+            if (backend is not ReferenceBackend)
+            {
+                roots = Fusion.Fuse(roots);
+            }
         }
-        _schedule = GraphWalk.Topological(_outputs).ToArray();
-        _index = new Dictionary<Expr, int>(_schedule.Length);
-        for (var i = 0; i < _schedule.Length; i++) { _index[_schedule[i]] = i; }
-        _inputIndices = _schedule.Select(n => n.Inputs.Select(i => _index[i]).ToArray()).ToArray();
-        _uses = new int[_schedule.Length];
-        foreach (var inputs in _inputIndices)
-        {
-            foreach (var i in inputs) { _uses[i]++; }
-        }
-        foreach (var o in _outputs) { _uses[_index[o]]++; }
-        Placeholders = _schedule.Where(n => n.IsPlaceholder).ToArray();
-        Variables = _schedule.Where(n => n.IsVariable).ToArray();
+        _outputs = roots;
+        _layout = new PlanLayout(roots);
+        Placeholders = _layout.Placeholders.Select(k => _layout.Schedule[k]).ToArray();
+        Variables = _layout.Variables.Select(k => _layout.Schedule[k]).ToArray();
     }
 
     /// <summary>Compiles outputs for a backend (default: <see cref="FuncNet.Backend.Default"/>), rewriting them first.</summary>
     public static Plan Compile(IReadOnlyList<Expr> outputs, IBackend? backend = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        return new Plan(outputs, [], backend ?? FuncNet.Backend.Default, simplify: true);
+        return new Plan(outputs, [], backend ?? FuncNet.Backend.Default, rewrite: true);
     }
+
+    /// <summary>Compiles outputs for the default backend.</summary>
+    public static Plan Compile(params Expr[] outputs) => Compile((IReadOnlyList<Expr>)outputs);
 
     /// <summary>
     /// Compiles outputs together with assignments (variable → new value, all computed from the values
@@ -77,15 +72,12 @@ public sealed class Plan : IDisposable
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(assignments);
-        return new Plan(outputs, assignments, backend ?? FuncNet.Backend.Default, simplify: true);
+        return new Plan(outputs, assignments, backend ?? FuncNet.Backend.Default, rewrite: true);
     }
 
-    /// <summary>Compiles outputs for the default backend.</summary>
-    public static Plan Compile(params Expr[] outputs) => Compile((IReadOnlyList<Expr>)outputs);
-
-    /// <summary>Compiles outputs exactly as given, without rewriting (for tests of the rewrites themselves).</summary>
+    /// <summary>Compiles outputs exactly as given, without rewriting or fusion (for tests of the rewrites themselves).</summary>
     internal static Plan CompileUnrewritten(IReadOnlyList<Expr> outputs, IBackend? backend = null) =>
-        new(outputs, [], backend ?? FuncNet.Backend.Default, simplify: false);
+        new(outputs, [], backend ?? FuncNet.Backend.Default, rewrite: false);
 
     /// <summary>The backend the plan runs on.</summary>
     public IBackend Backend { get; }
@@ -97,18 +89,18 @@ public sealed class Plan : IDisposable
     public IReadOnlyList<Expr> Outputs => _outputs;
 
     /// <summary>How many variable assignments the plan makes per run.</summary>
-    public int AssignmentCount { get; }
+    public int AssignmentCount => _assigned.Length;
 
     /// <summary>The placeholders the outputs depend on: each must be fed.</summary>
     public IReadOnlyList<Expr> Placeholders { get; }
 
-    /// <summary>The variables the outputs depend on: fed by a session, otherwise their initial values.</summary>
+    /// <summary>The variables the outputs depend on: read from a variable store or feeds, otherwise their initial values.</summary>
     public IReadOnlyList<Expr> Variables { get; }
 
     /// <summary>The number of scheduled nodes (leaves included).</summary>
-    public int NodeCount => _schedule.Length;
+    public int NodeCount => _layout.Schedule.Length;
 
-    /// <summary>How many kernels (non-leaf nodes) the most recent run executed: each node once.</summary>
+    /// <summary>How many kernels (non-leaf, non-view nodes) the most recent run executed: each node at most once.</summary>
     public int LastRunKernelCount { get; private set; }
 
     /// <summary>
@@ -119,8 +111,8 @@ public sealed class Plan : IDisposable
 
     /// <summary>
     /// Runs the plan reading variables from <paramref name="variables"/> (which must live on this plan's
-    /// backend) and writing the assignments back into it after every output is computed. Returns the
-    /// outputs (not the assigned values).
+    /// backend) unless fed, and writing the assignments back into it once every output is computed.
+    /// Returns the outputs (not the assigned values).
     /// </summary>
     public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds, VariableStore? variables)
     {
@@ -129,152 +121,112 @@ public sealed class Plan : IDisposable
         {
             throw new FuncNetException($"Plan.Run: the variable store lives on backend '{variables.Backend.Name}' but the plan runs on '{Backend.Name}'.");
         }
-        feeds ??= new Dictionary<Expr, Tensor>();
         ValidateFeeds(feeds);
-        var shapes = Specialize(feeds);
-        var values = new DeviceTensor?[_schedule.Length];
-        var remaining = (int[])_uses.Clone();
-        var owned = new bool[_schedule.Length];
-        // A view shares its source's storage: uses of the view count against the source ("root").
-        var root = new int[_schedule.Length];
-        var kernels = 0;
+        var spec = Specialize(feeds);
+        var arena = spec.Rent(Backend, Resident);
+        List<DeviceTensor>? uploads = null;
         try
         {
-            for (var k = 0; k < _schedule.Length; k++)
+            var schedule = _layout.Schedule;
+            foreach (var k in _layout.Placeholders)
             {
-                root[k] = k;
-                var node = _schedule[k];
-                if (feeds.TryGetValue(node, out var fed))
+                Backend.CopyIn(feeds![schedule[k]], arena.Values[k]);
+            }
+            foreach (var k in _layout.Variables)
+            {
+                var v = schedule[k];
+                if (feeds is not null && feeds.TryGetValue(v, out var fed))
                 {
-                    values[k] = Backend.Upload(fed);
-                    owned[k] = true;
-                    continue;
+                    var upload = Backend.Upload(fed);
+                    (uploads ??= []).Add(upload);
+                    arena.Bind(k, upload);
                 }
-                if (node.Op is VariableOp && variables is not null)
+                else
                 {
-                    values[k] = variables.Resident(node);
-                    continue;
+                    arena.Bind(k, variables is not null ? variables.Resident(v) : Resident(v));
                 }
-                if (node.Op is ConstantOp or VariableOp)
+            }
+            var kernels = 0;
+            for (var k = 0; k < schedule.Length; k++)
+            {
+                if (arena.Kernels[k] is { } kernel)
                 {
-                    values[k] = Resident(node);
-                    continue;
-                }
-                var inputIndices = _inputIndices[k];
-                if (IsView(node, shapes, k) && Backend.View(values[inputIndices[0]]!, shapes[k]) is { } view)
-                {
-                    var source = root[inputIndices[0]];
-                    values[k] = view;
-                    owned[k] = true;
-                    root[k] = source;
-                    remaining[source] += remaining[k] - 1;
-                    continue;
-                }
-                var inputs = new DeviceTensor[inputIndices.Length];
-                for (var i = 0; i < inputs.Length; i++) { inputs[i] = values[inputIndices[i]]!; }
-                values[k] = Backend.Execute(node, inputs, shapes[k], node.DType);
-                owned[k] = true;
-                kernels++;
-                foreach (var i in inputIndices)
-                {
-                    // Release storage as soon as its last reader (through any view) has run.
-                    var r = root[i];
-                    if (--remaining[r] == 0 && owned[r])
-                    {
-                        values[r]!.Dispose();
-                    }
+                    kernel.Run(arena.Arguments[k], arena.Values[k]);
+                    kernels++;
                 }
             }
             LastRunKernelCount = kernels;
             var results = new Tensor[_outputs.Length - _assigned.Length];
-            for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(values[_index[_outputs[i]]]!); }
+            for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(arena.Values[_layout.OutputIndices[i]]); }
             if (variables is not null)
             {
-                Assign(variables, values, owned, root);
+                Assign(variables, arena);
             }
             return results;
         }
         finally
         {
-            for (var k = 0; k < values.Length; k++)
+            if (uploads is not null)
             {
-                if (owned[k]) { values[k]?.Dispose(); }
+                foreach (var u in uploads) { u.Dispose(); }
             }
+            spec.Return(arena);
         }
     }
 
     /// <summary>
-    /// Moves each assigned value into the store. A value the run owns outright is handed over without a
-    /// copy; anything else (a view, a resident constant, a value assigned twice) is copied first.
+    /// Moves each assigned value into the store. A computed value is handed over without a copy: the
+    /// arena takes the variable's old storage in exchange. Anything else (a view, a leaf, a value assigned
+    /// twice) is copied.
     /// </summary>
-    private void Assign(VariableStore variables, DeviceTensor?[] values, bool[] owned, int[] root)
+    private void Assign(VariableStore variables, Arena arena)
     {
-        var handedOver = new HashSet<int>();
+        var first = _outputs.Length - _assigned.Length;
+        var swapped = new HashSet<int>();
         for (var a = 0; a < _assigned.Length; a++)
         {
-            var k = _index[_outputs[_outputs.Length - _assigned.Length + a]];
-            DeviceTensor value;
-            if (owned[k] && root[k] == k && handedOver.Add(k) && !IsReadAfter(k, values, root))
+            var k = _layout.OutputIndices[first + a];
+            var old = variables.Resident(_assigned[a]);
+            if (swapped.Add(k) && arena.TrySwap(k, old, out var fresh))
             {
-                value = values[k]!;
-                owned[k] = false;
+                variables.Exchange(_assigned[a], fresh);
             }
             else
             {
-                value = Backend.Upload(Backend.Download(values[k]!));
+                var copy = Backend.Allocate(arena.Values[k].Shape, arena.Values[k].DType);
+                Backend.Copy(arena.Values[k], copy);
+                variables.Replace(_assigned[a], copy);
             }
-            variables.Replace(_assigned[a], value);
         }
     }
 
-    /// <summary>True when another view still shares the storage of value k (it must then not be handed over).</summary>
-    private static bool IsReadAfter(int k, DeviceTensor?[] values, int[] root)
+    private void ValidateFeeds(IReadOnlyDictionary<Expr, Tensor>? feeds)
     {
-        for (var i = 0; i < root.Length; i++)
+        if (feeds is not null)
         {
-            if (i != k && root[i] == k && values[i] is not null) { return true; }
-        }
-        return false;
-    }
-
-    /// <summary>True when the node only relabels its input's elements with another shape: a reshape, or a broadcast or sum to the same shape.</summary>
-    private bool IsView(Expr node, Shape[] shapes, int k)
-    {
-        var input = _inputIndices[k][0];
-        return node.Op switch
-        {
-            ReshapeOp or ExpandDimsOp => true,
-            BroadcastLikeOp or SumToOp or BroadcastToOp => shapes[input] == shapes[k],
-            _ => false,
-        } && node.DType == _schedule[input].DType;
-    }
-
-    /// <summary>Runs the plan with feeds given as pairs (F# lists of tuples welcome).</summary>
-    public Tensor[] Run(IEnumerable<(Expr Node, Tensor Value)> feeds) => Run(feeds.ToDictionary(p => p.Node, p => p.Value));
-
-    private void ValidateFeeds(IReadOnlyDictionary<Expr, Tensor> feeds)
-    {
-        foreach (var (node, value) in feeds)
-        {
-            ArgumentNullException.ThrowIfNull(value, $"feed for {node}");
-            switch (node.Op)
+            foreach (var (node, value) in feeds)
             {
-                case PlaceholderOp p:
-                    p.Validate(value);
-                    break;
-                case VariableOp v:
-                    if (value.Shape != v.InitialValue.Shape || value.DType != v.InitialValue.DType)
-                    {
-                        throw new ShapeException($"Value for variable '{v.VariableName}': expected shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
-                    }
-                    break;
-                default:
-                    throw new FuncNetException($"Only placeholders and variables can be fed; given a value for {node.Op.Name} node {node}.");
+                ArgumentNullException.ThrowIfNull(value, $"feed for {node}");
+                switch (node.Op)
+                {
+                    case PlaceholderOp p:
+                        p.Validate(value);
+                        break;
+                    case VariableOp v:
+                        if (value.Shape != v.InitialValue.Shape || value.DType != v.InitialValue.DType)
+                        {
+                            throw new ShapeException($"Value for variable '{v.VariableName}': expected shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
+                        }
+                        break;
+                    default:
+                        throw new FuncNetException($"Only placeholders and variables can be fed; given a value for {node.Op.Name} node {node}.");
+                }
             }
         }
-        foreach (var p in Placeholders)
+        foreach (var k in _layout.Placeholders)
         {
-            if (!feeds.ContainsKey(p))
+            var p = _layout.Schedule[k];
+            if (feeds is null || !feeds.ContainsKey(p))
             {
                 var op = (PlaceholderOp)p.Op;
                 throw new MissingFeedException(
@@ -283,41 +235,49 @@ public sealed class Plan : IDisposable
         }
     }
 
-    /// <summary>Concrete shapes for every scheduled node given the fed shapes, computed once per distinct set.</summary>
-    private Shape[] Specialize(IReadOnlyDictionary<Expr, Tensor> feeds)
+    /// <summary>The specialization for the fed shapes, built once per distinct set of shapes.</summary>
+    private Specialization Specialize(IReadOnlyDictionary<Expr, Tensor>? feeds)
     {
-        var key = string.Join(";", Placeholders.Select(p => feeds[p].Shape.ToString()));
+        var schedule = _layout.Schedule;
+        var count = 0;
+        foreach (var k in _layout.Placeholders) { count += schedule[k].Rank; }
+        Span<int> dims = count <= 64 ? stackalloc int[count] : new int[count];
+        var at = 0;
+        foreach (var k in _layout.Placeholders)
+        {
+            foreach (var d in feeds![schedule[k]].Shape.Dims) { dims[at++] = d; }
+        }
         lock (_gate)
         {
-            if (_shapes.TryGetValue(key, out var cached))
+            foreach (var (key, spec) in _specializations)
             {
-                return cached;
+                if (dims.SequenceEqual(key)) { return spec; }
             }
         }
-        var shapes = new Shape[_schedule.Length];
-        for (var k = 0; k < _schedule.Length; k++)
+        var shapes = new Shape[schedule.Length];
+        for (var k = 0; k < schedule.Length; k++)
         {
-            var node = _schedule[k];
+            var node = schedule[k];
             if (node.Shape.IsFullyKnown)
             {
                 shapes[k] = node.Shape;
             }
             else if (node.IsPlaceholder)
             {
-                shapes[k] = feeds[node].Shape;
+                shapes[k] = feeds![node].Shape;
             }
             else
             {
-                var inputShapes = _inputIndices[k].Select(i => shapes[i]).ToArray();
-                var dtypes = node.Inputs.Select(i => i.DType).ToArray();
-                shapes[k] = node.Op.Infer(inputShapes, dtypes).Shape;
+                var inputShapes = _layout.InputIndices[k].Select(i => shapes[i]).ToArray();
+                shapes[k] = node.Op.Infer(inputShapes, node.Inputs.Select(i => i.DType).ToArray()).Shape;
             }
         }
+        var created = new Specialization(_layout, shapes);
         lock (_gate)
         {
-            _shapes[key] = shapes;
+            _specializations.Add((dims.ToArray(), created));
         }
-        return shapes;
+        return created;
     }
 
     /// <summary>The plan-owned backend copy of a constant or a variable's initial value, uploaded once.</summary>
@@ -334,13 +294,15 @@ public sealed class Plan : IDisposable
         }
     }
 
-    /// <summary>Releases the plan's backend copies of constants.</summary>
+    /// <summary>Releases the plan's storage: its arenas and its copies of constants.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) { return; }
             _disposed = true;
+            foreach (var (_, spec) in _specializations) { spec.Dispose(); }
+            _specializations.Clear();
             foreach (var v in _resident.Values) { v.Dispose(); }
             _resident.Clear();
         }

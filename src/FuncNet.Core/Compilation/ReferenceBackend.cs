@@ -1,7 +1,7 @@
 namespace FuncNet;
 
 /// <summary>
-/// The oracle: runs each op's reference kernel (plain managed loops over host tensors). Slow and obviously
+/// The oracle: runs each op's reference kernel (plain managed loops over host arrays). Slow and obviously
 /// correct; every other backend is tested against it.
 /// </summary>
 public sealed class ReferenceBackend : IBackend
@@ -18,37 +18,68 @@ public sealed class ReferenceBackend : IBackend
     public long LiveTensors => Interlocked.Read(ref _live);
 
     /// <inheritdoc />
-    public DeviceTensor Upload(Tensor value) => new HostTensor(this, value);
+    public DeviceTensor Allocate(Shape shape, DType dtype) => new HostTensor(this, shape, dtype, Tensor.Zeros(shape, dtype).Data);
 
     /// <inheritdoc />
-    public Tensor Download(DeviceTensor value) => ((HostTensor)value).Value;
+    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, ((HostTensor)target).Data, source.Size);
 
     /// <inheritdoc />
-    public DeviceTensor Execute(Expr node, IReadOnlyList<DeviceTensor> inputs, Shape shape, DType dtype)
+    public Tensor Download(DeviceTensor value)
     {
-        var values = inputs.Select(i => ((HostTensor)i).Value).ToArray();
-        return new HostTensor(this, node.Op.Reference(values, shape, dtype));
+        var t = (HostTensor)value;
+        return Tensor.Wrap(t.Shape, t.DType, (Array)t.Data.Clone());
     }
 
     /// <inheritdoc />
-    public DeviceTensor? View(DeviceTensor value, Shape shape) => new HostTensor(this, ((HostTensor)value).Value.Reshape(shape));
+    public void Copy(DeviceTensor source, DeviceTensor target) =>
+        Array.Copy(((HostTensor)source).Data, ((HostTensor)target).Data, source.Shape.Size);
+
+    /// <inheritdoc />
+    public DeviceTensor? View(DeviceTensor value, Shape shape) => new HostTensor(this, shape, value.DType, ((HostTensor)value).Data);
+
+    /// <inheritdoc />
+    public IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype) => new ReferenceKernel(node.Op, shape, dtype);
 
     /// <summary>Nothing to release.</summary>
     public void Dispose() { }
 
-    private sealed class HostTensor : DeviceTensor
+    /// <summary>Runs an op's reference kernel over host arrays: the fallback of every backend that keeps values in host memory.</summary>
+    internal sealed class ReferenceKernel(Op op, Shape shape, DType dtype) : IKernel
+    {
+        /// <inheritdoc />
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var values = new Tensor[inputs.Length];
+            for (var i = 0; i < values.Length; i++) { values[i] = Tensor.Wrap(inputs[i].Shape, inputs[i].DType, HostData(inputs[i])); }
+            var result = op.Reference(values, shape, dtype);
+            Array.Copy(result.Data, HostData(output), result.Size);
+        }
+    }
+
+    /// <summary>The host array behind a value of any host-memory backend.</summary>
+    internal static Array HostData(DeviceTensor value) => value is IHostStorage h ? h.Data : throw new FuncNetException(
+        $"The reference kernel needs host memory, but a {value.GetType().Name} lives elsewhere.");
+
+    private sealed class HostTensor : DeviceTensor, IHostStorage
     {
         private readonly ReferenceBackend _owner;
 
-        public HostTensor(ReferenceBackend owner, Tensor value) : base(value.Shape, value.DType)
+        public HostTensor(ReferenceBackend owner, Shape shape, DType dtype, Array data) : base(shape, dtype)
         {
             _owner = owner;
-            Value = value;
+            Data = data;
             Interlocked.Increment(ref owner._live);
         }
 
-        public Tensor Value { get; }
+        public Array Data { get; }
 
         protected override void Release() => Interlocked.Decrement(ref _owner._live);
     }
+}
+
+/// <summary>A backend value stored in a managed host array (float[], double[] or int[], row-major, exactly its size or larger).</summary>
+internal interface IHostStorage
+{
+    /// <summary>The array.</summary>
+    Array Data { get; }
 }

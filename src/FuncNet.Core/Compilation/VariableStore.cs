@@ -73,6 +73,16 @@ public sealed class VariableStore : IDisposable
         }
     }
 
+    /// <summary>Installs a new backend value for a variable and gives up the old one without releasing it (the caller now owns it).</summary>
+    internal void Exchange(Expr variable, DeviceTensor value)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _values[variable] = value;
+        }
+    }
+
     private static VariableOp RequireVariable(Expr variable) =>
         (variable ?? throw new ArgumentNullException(nameof(variable))).Op as VariableOp
         ?? throw new FuncNetException($"VariableStore: expected a variable; given {variable.Op.Name} node {variable}.");

@@ -1,0 +1,112 @@
+namespace FuncNet;
+
+/// <summary>
+/// One run's worth of storage and prepared kernels for a specialization: a value (buffer, view or leaf)
+/// per scheduled node and, per kernel, its argument array. Arenas are reused run after run, so the steady
+/// state allocates nothing; a run owns its arena exclusively, so runs on several threads do not interfere.
+/// </summary>
+internal sealed class Arena : IDisposable
+{
+    private readonly Specialization _spec;
+    private readonly IBackend _backend;
+    private readonly DeviceTensor[] _buffers;
+    private readonly List<DeviceTensor> _views = new();
+
+    public Arena(Specialization spec, IBackend backend, Func<Expr, DeviceTensor> resident)
+    {
+        _spec = spec;
+        _backend = backend;
+        var layout = spec.Layout;
+        var n = layout.Schedule.Length;
+        _buffers = spec.BufferShapes.Select(b => backend.Allocate(b.Shape, b.DType)).ToArray();
+        Values = new DeviceTensor[n];
+        Arguments = new DeviceTensor[n][];
+        Kernels = new IKernel?[n];
+        for (var k = 0; k < n; k++)
+        {
+            var node = layout.Schedule[k];
+            var inputs = layout.InputIndices[k];
+            Arguments[k] = new DeviceTensor[inputs.Length];
+            for (var a = 0; a < inputs.Length; a++) { Arguments[k][a] = Values[inputs[a]]; }
+            if (node.Op is ConstantOp or VariableOp)
+            {
+                Values[k] = resident(node);
+            }
+            else if (spec.Root[k] != k)
+            {
+                Values[k] = MakeView(Values[inputs[0]], spec.Shapes[k]) ?? Values[inputs[0]];
+            }
+            else
+            {
+                Values[k] = _buffers[spec.Buffer[k]];
+                if (node.Inputs.Count > 0)
+                {
+                    Kernels[k] = backend.Prepare(node, inputs.Select(i => spec.Shapes[i]).ToArray(), spec.Shapes[k], node.DType);
+                }
+            }
+        }
+    }
+
+    private DeviceTensor? MakeView(DeviceTensor source, Shape shape)
+    {
+        var view = _backend.View(source, shape);
+        if (view is not null) { _views.Add(view); }
+        return view;
+    }
+
+    /// <summary>The value of each scheduled node.</summary>
+    public DeviceTensor[] Values { get; }
+
+    /// <summary>The argument array handed to each kernel.</summary>
+    public DeviceTensor[][] Arguments { get; }
+
+    public IKernel?[] Kernels { get; }
+
+    /// <summary>Points a leaf (a variable whose storage differs per run) and its readers at a value.</summary>
+    public void Bind(int k, DeviceTensor value)
+    {
+        if (ReferenceEquals(Values[k], value)) { return; }
+        Values[k] = value;
+        foreach (var (reader, argument) in _spec.Layout.Readers[k]) { Arguments[reader][argument] = value; }
+    }
+
+    /// <summary>
+    /// Takes node k's buffer out of the arena (to become a variable's storage) and puts
+    /// <paramref name="replacement"/> (same shape and dtype) in its place everywhere it was used, views included.
+    /// Returns false when k has no buffer of its own to give.
+    /// </summary>
+    public bool TrySwap(int k, DeviceTensor replacement, out DeviceTensor taken)
+    {
+        taken = null!;
+        var b = _spec.Buffer[k];
+        if (b < 0 || _spec.Root[k] != k)
+        {
+            return false;
+        }
+        taken = _buffers[b];
+        _buffers[b] = replacement;
+        for (var i = 0; i < Values.Length; i++)
+        {
+            if (_spec.Buffer[i] == b)
+            {
+                Bind(i, replacement);
+            }
+            else if (_spec.Root[i] != i && _spec.Buffer[_spec.Root[i]] == b && Values[i] is { } oldView && !ReferenceEquals(oldView, taken))
+            {
+                // A view of the swapped buffer must now view the replacement.
+                var view = MakeView(replacement, _spec.Shapes[i]) ?? replacement;
+                _views.Remove(oldView);
+                oldView.Dispose();
+                Bind(i, view);
+            }
+        }
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in _buffers) { b.Dispose(); }
+        foreach (var v in _views) { v.Dispose(); }
+        _views.Clear();
+    }
+}
