@@ -36,6 +36,18 @@ public abstract record Op
     /// <summary>True for ops whose value is a pure elementwise function of broadcast inputs.</summary>
     internal virtual bool IsElementwise => false;
 
+    /// <summary>
+    /// The batching rule (what <c>Rows()</c>/vmap uses): this node rebuilt over <paramref name="inputs"/>, the
+    /// already batched inputs, where input i carries an extra leading batch axis when <paramref name="batched"/>[i]
+    /// is true. The result has the node's shape with a leading batch axis, or the node's own shape when its
+    /// value cannot depend on the batch (SizeOf). Ops without a rule cannot be mapped over rows; see
+    /// <see cref="Batching"/> for the shared helpers.
+    /// </summary>
+    internal virtual Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        throw new FuncNetException(
+            $"Rows: {Name} has no batching rule, so a function that uses it (here on a row of shape {node.Inputs.FirstOrDefault()?.Shape}) " +
+            "cannot be mapped over rows. Apply it to the whole tensor outside the query, or add a Batch rule to the op.");
+
     /// <summary>Shorthand for a DTypeException naming this op.</summary>
     private protected DTypeException DTypeError(string expected, IReadOnlyList<DType> given) =>
         new($"{Name}: expected {expected}; given {string.Join(" and ", given)}.");

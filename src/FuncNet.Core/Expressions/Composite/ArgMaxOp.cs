@@ -34,6 +34,10 @@ internal sealed record ArgMaxOp(int Axis) : Op
     internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"ArgMax({inputs[0]}, {Axis})";
+
+    // Batching: the axis moves past the batch axis.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this with { Axis = Axis + 1 }, inputs[0]);
 }
 
 public static partial class Ops

@@ -25,6 +25,10 @@ internal sealed record LogSoftmaxOp(int Axis) : Op
         tangents[0] is { } t ? t - Ops.ReduceSum(Ops.Exp(node) * t, [Axis], true) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"LogSoftmax({inputs[0]}, {Axis})";
+
+    // Batching: the axis moves past the batch axis.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this with { Axis = Axis + 1 }, inputs[0]);
 }
 
 public static partial class Ops

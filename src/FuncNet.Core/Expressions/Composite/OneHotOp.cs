@@ -31,6 +31,10 @@ internal sealed record OneHotOp(int Depth, DType ResultDType) : Op
     internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"OneHot({inputs[0]}, {Depth})";
+
+    // Batching: one-hot rows are appended as the last axis whatever the leading axes are.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this, inputs[0]);
 }
 
 public static partial class Ops

@@ -48,6 +48,10 @@ internal abstract record ElementwiseOp : Op
         }
         return Tensor.FromSpan(outputShape, result, outputDType);
     }
+
+    // Batching: lift batched operands to the output's rank after the batch axis; numpy broadcasting does the rest.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this, Batching.AlignBatched(inputs, batched, node.Rank));
 }
 
 /// <summary>A one-input elementwise op: its derivative, as an Expr, serves both VJP and JVP.</summary>

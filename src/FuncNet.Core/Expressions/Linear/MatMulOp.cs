@@ -91,6 +91,10 @@ internal sealed record MatMulOp(bool TransposeA, bool TransposeB) : Op
 
     internal override string Format(IReadOnlyList<string> inputs) =>
         $"MatMul({inputs[0]}{(TransposeA ? "ᵀ" : "")}, {inputs[1]}{(TransposeB ? "ᵀ" : "")})";
+
+    // Batching: the batch axis becomes one more leading (broadcast) batch axis of the product.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this, Batching.AlignBatched(inputs, batched, node.Rank));
 }
 
 public static partial class Ops

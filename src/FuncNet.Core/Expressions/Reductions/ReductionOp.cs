@@ -62,4 +62,8 @@ internal abstract record ReductionOp(IntList Axes, bool KeepDims) : Op
         }
         return new IntList(normalized);
     }
+
+    // Batching: the same reduction over the axes shifted past the batch axis.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this with { Axes = Batching.Shift(Axes) }, inputs[0]);
 }

@@ -22,4 +22,8 @@ internal sealed record SizeOfOp(IntList Axes) : Op
     internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"SizeOf({inputs[0]}, {Axes})";
+
+    // Batching: every row has the same size, so the result stays unbatched.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(new SizeOfOp(Batching.Shift(Axes)), inputs[0]);
 }

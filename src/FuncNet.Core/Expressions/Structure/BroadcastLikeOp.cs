@@ -26,6 +26,10 @@ internal sealed record BroadcastLikeOp : Op
         tangents[0] is { } t ? Ops.BroadcastLike(t, node.Inputs[1]) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"BroadcastLike({inputs[0]}, {inputs[1]})";
+
+    // Batching: the reference gets the batch axis; a batched x is lifted to the reference's rank behind it.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(this, Batching.AlignBatched(inputs, batched, node.Rank)[0], Batching.AllBatched(inputs, batched)[1]);
 }
 
 public static partial class Ops

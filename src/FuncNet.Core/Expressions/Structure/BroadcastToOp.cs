@@ -23,6 +23,13 @@ internal sealed record BroadcastToOp(Shape Target) : Op
         tangents[0] is { } t ? Ops.BroadcastTo(t, Target) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"BroadcastTo({inputs[0]}, {Target})";
+
+    // Batching: broadcast to [batch, ..Target], written with a batched reference because the batch length may be known only at run time.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
+    {
+        var x = Batching.AlignBatched(inputs, batched, node.Rank)[0];
+        return Ops.BroadcastLike(x, Batching.WithBatch(Ops.BroadcastTo(Expr.Constant(0.0, node.DType), Target), x));
+    }
 }
 
 public static partial class Ops

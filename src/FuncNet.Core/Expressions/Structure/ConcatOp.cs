@@ -68,6 +68,10 @@ internal sealed record ConcatOp(int Axis) : Op
         tangents.All(t => t is null) ? null : Ops.Concat(node.Inputs.Select((x, i) => tangents[i] ?? Ops.ZerosLike(x)).ToArray(), Axis);
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Concat([{string.Join(", ", inputs)}], {Axis})";
+
+    // Batching: unbatched pieces are repeated along the batch axis, then joined along the shifted axis.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(new ConcatOp(Axis + 1), Batching.AllBatched(inputs, batched));
 }
 
 public static partial class Ops

@@ -25,6 +25,10 @@ internal sealed record ExpandDimsOp(IntList Axes) : Op
     internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => tangents[0] is { } t ? Ops.ExpandDims(t, Axes.ToArray()) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"ExpandDims({inputs[0]}, {Axes})";
+
+    // Batching: the new axes move past the batch axis.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(new ExpandDimsOp(Batching.Shift(Axes)), inputs[0]);
 }
 
 public static partial class Ops

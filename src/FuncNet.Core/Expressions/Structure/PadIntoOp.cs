@@ -44,4 +44,8 @@ internal sealed record PadIntoOp(IntList Begin) : Op
         tangents[0] is { } t ? Expr.Make(this, t, node.Inputs[1]) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"PadInto({inputs[0]}, {inputs[1]}, {Begin})";
+
+    // Batching: block and reference both get the batch axis; the block starts at 0 along it.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(new PadIntoOp(Batching.Prepend(0, Begin)), Batching.AllBatched(inputs, batched));
 }

@@ -50,6 +50,22 @@ internal sealed record ReshapeOp(IntList Target) : Op
     internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => tangents[0] is { } t ? Ops.Reshape(t, node.Shape) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Reshape({inputs[0]}, {Target})";
+
+    // Batching: the batch length leads the target; -1 may stand for it only when the row's target is fully known.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
+    {
+        var x = inputs[0];
+        var row = node.Shape.IsFullyKnown ? node.Shape.ToArray() : Target.ToArray();
+        if (x.Shape[0] != Shape.Unknown)
+        {
+            return Ops.Reshape(x, new Shape([x.Shape[0], .. row]));
+        }
+        if (row.Contains(Shape.Unknown))
+        {
+            throw new ShapeException($"Rows: {Name} of a row to {Target} infers a dimension while the number of rows is known only at run time; give the row's target shape in full.");
+        }
+        return Ops.Reshape(x, new Shape([Shape.Unknown, .. row]));
+    }
 }
 
 public static partial class Ops

@@ -61,6 +61,10 @@ internal sealed record SliceOp(IntList Begin, IntList Size) : Op
     internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => tangents[0] is { } t ? Expr.Make(this, t) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Slice({inputs[0]}, {Begin}, {Size})";
+
+    // Batching: the whole batch axis, then the row's box.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(new SliceOp(Batching.Prepend(0, Begin), Batching.Prepend(-1, Size)), inputs[0]);
 }
 
 public static partial class Ops

@@ -35,6 +35,15 @@ internal sealed record SumToOp : Op
         tangents[0] is { } t ? Ops.SumToShapeOf(t, node.Inputs[1]) : null;
 
     internal override string Format(IReadOnlyList<string> inputs) => $"SumTo({inputs[0]}, {inputs[1]})";
+
+    // Batching: both get the batch axis; the row axes the target lacks are summed first so that the batch axes line up.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
+    {
+        var all = Batching.AllBatched(inputs, batched);
+        var extra = all[0].Rank - all[1].Rank;
+        var x = extra > 0 ? Ops.ReduceSum(all[0], Enumerable.Range(1, extra).ToArray()) : all[0];
+        return Ops.SumToShapeOf(x, all[1]);
+    }
 }
 
 public static partial class Ops

@@ -49,6 +49,10 @@ internal sealed record TransposeOp(IntList Permutation) : Op
 
     internal override string Format(IReadOnlyList<string> inputs) =>
         Permutation.Count == 2 ? $"{inputs[0]}ᵀ" : $"Transpose({inputs[0]}, {Permutation})";
+
+    // Batching: the batch axis stays first; the row's axes are permuted behind it.
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        Expr.Make(new TransposeOp(Batching.Prepend(0, Batching.Shift(Permutation))), inputs[0]);
 }
 
 public static partial class Ops

@@ -1,0 +1,36 @@
+/// The public API reads naturally from F#: operators with floats, feeds as dict or a list of pairs, F# lambdas.
+module FuncNet.FSharp.Tests.FSharpApiTests
+
+open Xunit
+open FuncNet
+open FuncNet.Linq
+open type FuncNet.Ops
+
+[<Fact>]
+let ``feeds as dict and as a list of pairs`` () =
+    let p = Expr.Placeholder("p", 3)
+    let t = Tensor.FromArray [| 1.0; 2.0; 3.0 |]
+    let y = 2.0 * p + 1.0 - p / 2.0
+    let expected = [| 2.5; 4.0; 5.5 |]
+    Assert.Equal<float[]>(expected, (y.Eval(dict [ p, t ])).ToDoubleArray())
+    Assert.Equal<float[]>(expected, (y.Eval [ p, t ]).ToDoubleArray())
+    Assert.Equal<float[]>(expected, (y.Eval(readOnlyDict [ p, t ])).ToDoubleArray())
+    Assert.Equal<float[]>(expected, (Eval([| y |], readOnlyDict [ p, t ])).[0].ToDoubleArray())
+
+[<Fact>]
+let ``lambdas, pipelines and Rows`` () =
+    let x = Expr.Placeholder("x", 2, 3)
+    let data = Tensor.FromArray(array2D [ [ 1.0; 2.0; 3.0 ]; [ -1.0; 0.0; 1.0 ] ])
+    let softmaxRows = x.MapRows(fun row -> Exp row / ReduceSum(Exp row))
+    Assert.True((Softmax x).Eval([ x, data ]).AllClose(softmaxRows.Eval [ x, data ], 1e-12, 1e-12))
+    let total = x |> fun e -> e.Select(fun a -> a * a) |> fun e -> e.Sum()
+    Assert.Equal(16.0, (total.Eval [ x, data ]).ToScalar(), 12)
+
+[<Fact>]
+let ``a model built from parameter declarations`` () =
+    let x = Expr.Placeholder("x", -1, 4)
+    let model =
+        (Param.Glorot("w", 4, 2)).SelectMany((fun _ -> Param.Zeros("b", 2)), fun w b -> Relu(MatMul(x, w) + b))
+    let built = model.Build 3
+    Assert.True((Shape.Of(-1, 2) = built.Value.Shape))
+    Assert.Equal<string list>([ "w"; "b" ], built.Variables |> Seq.map (fun v -> string v.Name) |> List.ofSeq)
