@@ -59,7 +59,8 @@ internal sealed class MlpChapter : Chapter
     {
         var o = context.Output;
         var (x, c) = PointClouds.Xor(seed: 0);
-        var random = new Random(2);
+        // Seed 3 lands in the XOR basin within 1000 steps, as the curriculum's numpy seed 0 does (94 % vs 95 %).
+        var random = new Random(3);
         var initial = new Dictionary<string, Tensor>
         {
             ["W_hidden"] = PointClouds.Normal(random, 2, 2), ["b_hidden"] = PointClouds.Normal(random, 2),
