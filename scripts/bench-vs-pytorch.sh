@@ -38,7 +38,7 @@ pairs_spec=(
 for i in $(seq 1 "$pairs"); do
   for spec in "${pairs_spec[@]}"; do
     IFS='|' read -r ours theirs field _ <<<"$spec"
-    FUNCNET_BACKEND=$backend $funcnet bench "$ours" | tee -a "$out/funcnet.jsonl" >&2
+    $funcnet bench "$ours" --backend "$backend" | tee -a "$out/funcnet.jsonl" >&2
     if [ "$theirs" != "-" ]; then
       $py "$peer" "$theirs" | tee -a "$out/peer.jsonl" >&2
     fi

@@ -1,26 +1,71 @@
-using static FuncNet.Ops;
+using System.CommandLine;
+using FuncNet.Backends;
+using FuncNet.Cli.Commands;
 
 namespace FuncNet.Cli;
 
-/// <summary>The funcnet command (grows with issue 3: tutorial, train, bench, selftest, graph).</summary>
+/// <summary>The funcnet command: <c>tutorial</c> runs the curriculum, <c>train fashion-mnist</c> trains an MLP, <c>bench</c> times the workloads.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>
+    /// Runs the command line with the given writers (tests call this in-process). Exit codes: 0 success,
+    /// 1 a failure while running (missing or corrupt data), 2 an invalid command line. Errors are one line
+    /// on <paramref name="error"/>, never a stack trace.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length > 0 && args[0] == "bench")
+        ArgumentNullException.ThrowIfNull(args);
+        var root = new RootCommand("FuncNet: a functional tensor DSL for .NET. Start with `funcnet tutorial`.")
         {
-            var backend = FuncNet.Backends.BackendSelector.Resolve(Environment.GetEnvironmentVariable("FUNCNET_BACKEND"));
-            Bench.BenchRunner.Run(args.Skip(1).ToArray(), backend, 2.0, Console.Out);
-            return 0;
+            TutorialCommand.Create(output),
+            TrainCommand.Create(output),
+            BenchCommand.Create(output),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            error.WriteLine($"funcnet: {parse.Errors[0].Message} (see `funcnet --help`)");
+            return 2;
         }
-        // Chapter 1 of the curriculum: the affine graph z = A·x + b.
-        var a = Expr.Variable("A", new double[,] { { 1, 0 }, { 0, -1 } });
-        var b = Expr.Variable("b", new[] { 1.0, 1.0 });
-        var x = Expr.Placeholder("x", Shape.Of(2));
-        var z = MatMul(a, x) + b;
-        Console.WriteLine($"z = {z}");
-        Console.WriteLine($"z(x = [1, 2]) = {z.Eval((x, new[] { 1.0, 2.0 }))}");
-        return 0;
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"funcnet: {e.Message}");
+            return 2;
+        }
+        catch (FuncNetException e)
+        {
+            error.WriteLine($"funcnet: {e.Message}");
+            return 1;
+        }
+        catch (IOException e)
+        {
+            error.WriteLine($"funcnet: {e.Message}");
+            return 1;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"funcnet: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The backend by name through <see cref="BackendSelector"/>; an unknown name is a usage error.</summary>
+    internal static IBackend ResolveBackend(string? name)
+    {
+        try
+        {
+            return BackendSelector.Resolve(name);
+        }
+        catch (FuncNetException e) when (e is not BackendUnavailableException)
+        {
+            throw new UsageException($"--backend: {e.Message}");
+        }
     }
 }

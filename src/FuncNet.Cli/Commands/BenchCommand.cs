@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Globalization;
+using FuncNet.Backends;
+using FuncNet.Cli.Bench;
+
+namespace FuncNet.Cli.Commands;
+
+/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S]</c>: the side-by-side benchmark's FuncNet half.</summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var workloads = new Argument<string[]>("workload")
+        {
+            Description = $"Workloads to time (all when omitted): {string.Join(", ", Workloads.All.Select(w => w.Name))}; a prefix such as W1 works.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum timing per workload, after a warm-up.", DefaultValueFactory = _ => 2.0 };
+        var command = new Command("bench", "Time FuncNet on the workloads of ../shared/bench/pytorch_reference.py; one JSON line per workload.")
+        {
+            workloads, backend, seconds,
+        };
+        command.SetAction(parse =>
+        {
+            var s = parse.GetValue(seconds);
+            if (!(s > 0 && s <= 600))
+            {
+                throw new UsageException($"--seconds: expected a number of seconds in (0, 600]; given {s.ToString(CultureInfo.InvariantCulture)}.");
+            }
+            BenchRunner.Run(parse.GetValue(workloads) ?? [], Program.ResolveBackend(parse.GetValue(backend)), s, output);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using FuncNet.Backends;
+using FuncNet.Cli.FashionMnist;
+
+namespace FuncNet.Cli.Commands;
+
+/// <summary><c>funcnet train fashion-mnist [options]</c>: an MLP on Fashion-MNIST.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var defaults = new TrainOptions();
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs };
+        var batch = new Option<int>("--batch-size") { Description = "Examples per mini-batch.", DefaultValueFactory = _ => defaults.BatchSize };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd)." };
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam.", DefaultValueFactory = _ => defaults.Optimizer };
+        var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling.", DefaultValueFactory = _ => 0 };
+        var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
+        var save = new Option<string?>("--save") { Description = "Save the trained weights to this file." };
+        var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => FashionMnistData.DefaultDirectory };
+        var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
+        var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
+        var fashion = new Command("fashion-mnist", "Train an MLP on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
+        {
+            epochs, batch, hidden, lr, optimizer, seed, backend, save, data, outDir, limit,
+        };
+        fashion.SetAction(parse =>
+        {
+            var options = new TrainOptions
+            {
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batch),
+                Hidden = TrainOptions.ParseHidden(parse.GetValue(hidden)!),
+                LearningRate = parse.GetValue(lr),
+                Optimizer = parse.GetValue(optimizer)!.Trim().ToLowerInvariant(),
+                Seed = parse.GetValue(seed),
+                Backend = parse.GetValue(backend),
+                SavePath = parse.GetValue(save),
+                DataDirectory = parse.GetValue(data)!,
+                OutDirectory = parse.GetValue(outDir)!,
+                Limit = parse.GetValue(limit),
+            };
+            options.Validate();
+            var resolved = Program.ResolveBackend(options.Backend);
+            var (train, test) = FashionMnistData.Load(options.DataDirectory);
+            if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
+            var result = FashionMnistTrainer.Train(options, train, test, resolved, output);
+            Report(result, options, output);
+            return 0;
+        });
+        return new Command("train", "Train a model on a data set.") { fashion };
+    }
+
+    private static void Report(FashionMnistResult result, TrainOptions options, TextWriter output)
+    {
+        var last = result.Epochs[^1];
+        output.WriteLine($"final test accuracy {last.TestAccuracy:F4}; {result.Epochs.Average(e => e.Seconds):F1} s per epoch on the {result.Backend} backend");
+        output.WriteLine("confusion matrix (rows: true class, columns: predicted):");
+        output.WriteLine(new string(' ', 12) + string.Concat(Enumerable.Range(0, 10).Select(j => $"{j,6}")));
+        for (var i = 0; i < 10; i++)
+        {
+            output.WriteLine($"{i} {FashionMnistData.ClassNames[i],-10}" + string.Concat(Enumerable.Range(0, 10).Select(j => $"{result.Confusion[i, j],6}")));
+        }
+        var epochsList = result.Epochs;
+        foreach (var path in new[]
+        {
+            Plotting.Plots.Save(options.OutDirectory, "loss.png", output, plot => Plotting.Plots.Curves(plot, "Fashion-MNIST loss", "epoch", "cross-entropy",
+                [("train", epochsList.Select(e => e.TrainLoss).ToArray()), ("test", epochsList.Select(e => e.TestLoss).ToArray())], 1)),
+            Plotting.Plots.Save(options.OutDirectory, "accuracy.png", output, plot => Plotting.Plots.Curves(plot, "Fashion-MNIST accuracy", "epoch", "accuracy",
+                [("train", epochsList.Select(e => e.TrainAccuracy).ToArray()), ("test", epochsList.Select(e => e.TestAccuracy).ToArray())], 1)),
+        })
+        {
+            if (path is not null) { output.WriteLine($"plot: {path}"); }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+namespace FuncNet.Layers;
+
+/// <summary>
+/// A fully connected layer activation(x·W + b), like Keras' <c>Dense</c>. W ([inputs, units]) and b ([units])
+/// are variables created on the first <see cref="Apply"/>, when the input's width and dtype are known.
+/// </summary>
+public sealed class Dense : ILayer
+{
+    private readonly Func<Expr, Expr>? _activation;
+    private readonly Initializer _kernelInitializer;
+    private readonly Initializer _biasInitializer;
+
+    /// <summary>A linear layer with Glorot-uniform weights drawn with <paramref name="seed"/>.</summary>
+    public Dense(int units, int seed) : this(units, null, seed) { }
+
+    /// <summary>A layer with an activation (e.g. <c>Ops.Relu</c>; null for none) and Glorot-uniform weights drawn with <paramref name="seed"/>.</summary>
+    public Dense(int units, Func<Expr, Expr>? activation, int seed)
+        : this(units, activation, Initializers.GlorotUniform(seed), Initializers.Zeros, "dense") { }
+
+    /// <summary>A layer with every part given.</summary>
+    public Dense(int units, Func<Expr, Expr>? activation, Initializer kernelInitializer, Initializer biasInitializer, string name)
+    {
+        Units = units > 0 ? units : throw new FuncNetException($"Dense: expected a positive number of units; given {units}.");
+        _activation = activation;
+        _kernelInitializer = kernelInitializer ?? throw new ArgumentNullException(nameof(kernelInitializer));
+        _biasInitializer = biasInitializer ?? throw new ArgumentNullException(nameof(biasInitializer));
+        Name = string.IsNullOrEmpty(name) ? "dense" : name;
+    }
+
+    /// <summary>The number of outputs.</summary>
+    public int Units { get; }
+
+    /// <summary>The prefix of the variables' names.</summary>
+    public string Name { get; }
+
+    /// <summary>W, [inputs, units]; null before the first <see cref="Apply"/>.</summary>
+    public Expr? Kernel { get; private set; }
+
+    /// <summary>b, [units]; null before the first <see cref="Apply"/>.</summary>
+    public Expr? Bias { get; private set; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Expr> Variables => Kernel is null || Bias is null ? [] : [Kernel, Bias];
+
+    /// <inheritdoc />
+    public Expr Apply(Expr input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank < 1 || input.Shape[-1] == Shape.Unknown)
+        {
+            throw new ShapeException($"Dense '{Name}': expected an input whose last dimension (its width) is known; given shape {input.Shape}.");
+        }
+        if (Kernel is null || Bias is null)
+        {
+            Kernel = _kernelInitializer.Variable($"{Name}/kernel", Shape.Of(input.Shape[-1], Units), input.DType);
+            Bias = _biasInitializer.Variable($"{Name}/bias", Shape.Of(Units), input.DType);
+        }
+        else if (Kernel.Shape[0] != input.Shape[-1])
+        {
+            throw new ShapeException($"Dense '{Name}': built for inputs of width {Kernel.Shape[0]}; given shape {input.Shape}.");
+        }
+        var z = Ops.MatMul(input, Kernel) + Bias;
+        return _activation is null ? z : _activation(z);
+    }
+}

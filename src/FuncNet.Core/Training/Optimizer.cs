@@ -1,0 +1,66 @@
+namespace FuncNet;
+
+/// <summary>
+/// The base of the optimizers: <see cref="Minimize(Expr)"/> differentiates the loss symbolically and asks
+/// the optimizer for each variable's new value as an expression of the old values, its gradient and the
+/// optimizer's slots, giving a <see cref="TrainingStep"/> that a <see cref="Session"/> runs.
+/// </summary>
+public abstract class Optimizer
+{
+    /// <summary>Creates the optimizer with its learning rate (a number or a schedule).</summary>
+    protected Optimizer(LearningRateSchedule learningRate)
+    {
+        LearningRate = learningRate ?? throw new ArgumentNullException(nameof(learningRate));
+    }
+
+    /// <summary>The learning rate schedule.</summary>
+    public LearningRateSchedule LearningRate { get; }
+
+    /// <summary>A short name for messages, e.g. <c>GradientDescent</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>A step minimizing <paramref name="loss"/> over every variable it depends on.</summary>
+    public TrainingStep Minimize(Expr loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return Minimize(loss, GraphWalk.Topological([loss]).Where(n => n.IsVariable).ToArray());
+    }
+
+    /// <summary>A step minimizing <paramref name="loss"/> over the given variables only.</summary>
+    public TrainingStep Minimize(Expr loss, IReadOnlyList<Expr> variables)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(variables);
+        if (loss.Shape.Rank != 0 || !loss.DType.IsFloat())
+        {
+            throw new ShapeException($"{Name}.Minimize: expected a scalar Float32/Float64 loss; given shape {loss.Shape} {loss.DType} (reduce it with ReduceSum or ReduceMean).");
+        }
+        if (variables.Count == 0)
+        {
+            throw new FuncNetException($"{Name}.Minimize: the loss depends on no variable, so there is nothing to train: {loss}.");
+        }
+        foreach (var v in variables)
+        {
+            if (v is null || !v.IsVariable || !v.DType.IsFloat())
+            {
+                throw new FuncNetException($"{Name}.Minimize: expected Float32/Float64 variables (Expr.Variable); given {v?.Op.Name ?? "null"} {v}.");
+            }
+        }
+        var gradients = Ops.Gradients(loss, [.. variables]);
+        var context = new OptimizerContext(LearningRate);
+        var assignments = new List<Assignment>();
+        for (var i = 0; i < variables.Count; i++)
+        {
+            assignments.Add(new Assignment(variables[i], Update(context, variables[i], gradients[i])));
+        }
+        assignments.AddRange(context.SlotAssignments);
+        return new TrainingStep(loss, variables, context.Slots, assignments);
+    }
+
+    /// <summary>
+    /// The new value of <paramref name="variable"/> given its <paramref name="gradient"/>, as an expression
+    /// of values before the step. Slots (velocity, moments) come from <paramref name="context"/>; assign
+    /// their new values there.
+    /// </summary>
+    protected abstract Expr Update(OptimizerContext context, Expr variable, Expr gradient);
+}

@@ -1,0 +1,122 @@
+using System.IO.Compression;
+using FuncNet.Cli.FashionMnist;
+
+namespace FuncNet.Cli.Tests;
+
+/// <summary>The idx loader on small synthetic files, each broken in one way, and a short training run on the real files.</summary>
+public class FashionMnistDataTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("funcnet-idx").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static byte[] Idx(int magic, int[] dims, byte[] data)
+    {
+        var bytes = new List<byte>();
+        void Int(int v) => bytes.AddRange([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
+        Int(magic);
+        foreach (var d in dims) { Int(d); }
+        bytes.AddRange(data);
+        return bytes.ToArray();
+    }
+
+    private static byte[] Gzip(byte[] raw)
+    {
+        using var memory = new MemoryStream();
+        using (var gzip = new GZipStream(memory, CompressionLevel.Fastest)) { gzip.Write(raw); }
+        return memory.ToArray();
+    }
+
+    /// <summary>A valid tiny data set of n images per split, then one file replaced by <paramref name="breakIt"/>'s bytes.</summary>
+    private void Write(int n, Func<string, byte[]?>? breakIt = null)
+    {
+        var images = Idx(0x803, [n, 28, 28], new byte[n * 784]);
+        var labels = Idx(0x801, [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray());
+        foreach (var prefix in new[] { "train", "t10k" })
+        {
+            File.WriteAllBytes(Path.Combine(_dir, $"{prefix}-images-idx3-ubyte.gz"), Gzip(images));
+            File.WriteAllBytes(Path.Combine(_dir, $"{prefix}-labels-idx1-ubyte.gz"), Gzip(labels));
+        }
+        foreach (var name in FashionMnistData.FileNames)
+        {
+            if (breakIt?.Invoke(name) is { } bytes) { File.WriteAllBytes(Path.Combine(_dir, name), bytes); }
+        }
+    }
+
+    private (int, string, string) Train() => CliRunner.Run("train", "fashion-mnist", "--data", _dir, "--epochs", "1", "--hidden", "4", "--out", Path.Combine(_dir, "out"));
+
+    [Fact]
+    public void AValidTinyDataSetLoads()
+    {
+        Write(20);
+        var (train, test) = FashionMnistData.Load(_dir);
+        Assert.Equal(20, train.Count);
+        Assert.Equal(20 * 784, test.Pixels.Length);
+        Assert.Equal(3, train.Labels[13]);
+    }
+
+    [Fact]
+    public void TruncatedGzip()
+    {
+        var whole = Gzip(Idx(0x803, [20, 28, 28], new byte[20 * 784]));
+        Write(20, name => name.StartsWith("train-images") ? whole[..(whole.Length / 2)] : null);
+        CliRunner.AssertOneLineError(Train(), 1, "train-images-idx3-ubyte.gz");
+    }
+
+    [Fact]
+    public void NotGzipAtAll()
+    {
+        Write(20, name => name.StartsWith("t10k-labels") ? "hello, world"u8.ToArray() : null);
+        CliRunner.AssertOneLineError(Train(), 1, "t10k-labels-idx1-ubyte.gz");
+    }
+
+    [Fact]
+    public void WrongMagic()
+    {
+        Write(20, name => name.StartsWith("train-labels") ? Gzip(Idx(0x803, [20], new byte[20])) : null);
+        CliRunner.AssertOneLineError(Train(), 1, "expected idx magic 0x00000801");
+    }
+
+    [Fact]
+    public void DataShorterThanTheHeaderPromises()
+    {
+        Write(20, name => name.StartsWith("t10k-images") ? Gzip(Idx(0x803, [20, 28, 28], new byte[19 * 784])) : null);
+        CliRunner.AssertOneLineError(Train(), 1, "truncated or corrupt");
+    }
+
+    [Fact]
+    public void ImageAndLabelCountsDiffer()
+    {
+        Write(20, name => name.StartsWith("train-labels") ? Gzip(Idx(0x801, [19], new byte[19])) : null);
+        CliRunner.AssertOneLineError(Train(), 1, "expected one label per image (20 images");
+    }
+
+    [Fact]
+    public void ATinyValidDataSetTrainsThroughTheCommand()
+    {
+        Write(20);
+        var save = Path.Combine(_dir, "model.fnck");
+        var (code, output, error) = CliRunner.Run("train", "fashion-mnist", "--data", _dir, "--epochs", "2", "--hidden", "8,4", "--batch-size", "7",
+            "--optimizer", "momentum", "--out", Path.Combine(_dir, "out"), "--save", save);
+        Assert.True(code == 0, error);
+        Assert.Contains("epoch  2:", output);
+        Assert.Contains("confusion matrix", output);
+        var saved = Checkpoint.Load(save);
+        Assert.Equal(["hidden1/kernel", "hidden1/bias", "hidden2/kernel", "hidden2/bias", "output/kernel", "output/bias"], saved.Select(s => s.Name));
+        Assert.Equal(Shape.Of(784, 8), saved[0].Value.Shape);
+    }
+
+    [FashionMnistFact]
+    public void RealFilesShortRunLearns()
+    {
+        var (train, test) = FashionMnistData.Load(FashionMnistData.DefaultDirectory);
+        Assert.Equal(60_000, train.Count);
+        Assert.Equal(10_000, test.Count);
+        var options = new TrainOptions { Epochs = 2, Hidden = [32], BatchSize = 50, Limit = 1000, OutDirectory = Path.Combine(_dir, "out") };
+        using var log = new StringWriter();
+        var result = FashionMnistTrainer.Train(options, train.Take(1000), test.Take(1000), FuncNet.Backend.Default, log);
+        Assert.True(result.Epochs[1].TrainLoss < result.Epochs[0].TrainLoss, log.ToString());
+        Assert.True(result.Epochs[0].TrainLoss < Math.Log(10), log.ToString());
+        Assert.True(result.Epochs[^1].TestAccuracy > 0.5, $"test accuracy {result.Epochs[^1].TestAccuracy} (chance is 0.1)\n{log}");
+    }
+}
