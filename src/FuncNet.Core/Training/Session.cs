@@ -2,13 +2,16 @@ namespace FuncNet;
 
 /// <summary>
 /// Runs expressions the TensorFlow 1.x way: a session holds the current value of every variable it has
-/// seen (starting from the variable's initial value) and feeds those values to each run. Plans are compiled
-/// once per distinct fetch list and cached. Training steps (<see cref="TrainingStep"/>) update the values
-/// held here; the expressions themselves never change. Dispose the session to release its compiled plans.
+/// seen (starting from the variable's initial value) in a <see cref="VariableStore"/> on its backend, and
+/// every run reads them there. Plans are compiled once per distinct fetch list and cached. Training steps
+/// (<see cref="TrainingStep"/>) update the values in place on the backend; the expressions themselves never
+/// change. A session is for one thread at a time (concurrent use throws); dispose it to release its plans
+/// and values.
 /// </summary>
 public sealed class Session : IDisposable
 {
-    private readonly Dictionary<Expr, Tensor> _values = new();
+    private VariableStore _store;
+    private int _busy;
     private readonly Dictionary<string, Plan> _plans = new();
     private bool _disposed;
 
@@ -19,6 +22,7 @@ public sealed class Session : IDisposable
     public Session(IBackend? backend)
     {
         Backend = backend ?? FuncNet.Backend.Default;
+        _store = new VariableStore(Backend);
     }
 
     /// <summary>The backend every plan of this session runs on.</summary>
@@ -43,7 +47,8 @@ public sealed class Session : IDisposable
         ArgumentNullException.ThrowIfNull(fetches);
         if (fetches.Count == 0) { return []; }
         var plan = PlanFor(fetches, () => Plan.Compile(fetches, Backend));
-        return plan.Run(WithVariables(plan, feeds));
+        using var _ = Exclusive();
+        return plan.Run(feeds, _store);
     }
 
     /// <summary>Evaluates several expressions with feeds given as pairs.</summary>
@@ -59,13 +64,10 @@ public sealed class Session : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(step);
         var plan = PlanFor(step.Outputs, () => step.Build(Backend));
-        var results = plan.Run(WithVariables(plan, feeds));
-        // All new values were computed from the old ones; only now do they replace them (simultaneous update).
-        for (var i = 0; i < step.Assignments.Count; i++)
-        {
-            _values[step.Assignments[i].Variable] = results[i + 1];
-        }
-        return results[0];
+        using var _ = Exclusive();
+        // The plan computes every new value from the old ones, then installs them all in the store, on the
+        // backend and in place: a simultaneous update with no copy through the host.
+        return plan.Run(feeds, _store)[0];
     }
 
     /// <summary>Executes one training step with feeds given as pairs; returns the loss before the update.</summary>
@@ -75,7 +77,8 @@ public sealed class Session : IDisposable
     public Tensor GetValue(Expr variable)
     {
         RequireVariable(variable, nameof(GetValue));
-        return _values.TryGetValue(variable, out var v) ? v : variable.InitialValue;
+        using var _ = Exclusive();
+        return _store.Get(variable);
     }
 
     /// <summary>Sets the current value of a variable; the shape and dtype must match its initial value.</summary>
@@ -89,11 +92,17 @@ public sealed class Session : IDisposable
             throw new ShapeException(
                 $"Assign to variable '{variable.Name}': expected shape {initial.Shape} {initial.DType}; given {value.Shape} {value.DType}.");
         }
-        _values[variable] = value;
+        using var _ = Exclusive();
+        _store.Set(variable, value);
     }
 
     /// <summary>Forgets every assigned value: all variables go back to their initial values.</summary>
-    public void ResetVariables() => _values.Clear();
+    public void ResetVariables()
+    {
+        using var _ = Exclusive();
+        _store.Dispose();
+        _store = new VariableStore(Backend);
+    }
 
     /// <summary>Releases the compiled plans.</summary>
     public void Dispose()
@@ -102,6 +111,7 @@ public sealed class Session : IDisposable
         _disposed = true;
         foreach (var p in _plans.Values) { p.Dispose(); }
         _plans.Clear();
+        _store.Dispose();
     }
 
     private Plan PlanFor(IReadOnlyList<Expr> outputs, Func<Plan> compile)
@@ -115,21 +125,24 @@ public sealed class Session : IDisposable
     }
 
     /// <summary>The caller's feeds plus the session's current value of every variable the plan reads (a fed variable wins).</summary>
-    private Dictionary<Expr, Tensor> WithVariables(Plan plan, IReadOnlyDictionary<Expr, Tensor>? feeds)
+    /// <summary>
+    /// Marks the session busy for one call. A session holds mutable variable state, so two threads using it
+    /// at once get a clear error instead of interleaved updates (a compiled Plan, by contrast, may be run
+    /// from many threads).
+    /// </summary>
+    private Busy Exclusive()
     {
-        var all = new Dictionary<Expr, Tensor>((feeds?.Count ?? 0) + plan.Variables.Count);
-        if (feeds is not null)
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            foreach (var (node, value) in feeds) { all[node] = value; }
+            throw new FuncNetException(
+                "Session: used from two threads at once. A session is not thread-safe; give each thread its own session, or run a compiled Plan (which is) from many threads.");
         }
-        foreach (var v in plan.Variables)
-        {
-            if (!all.ContainsKey(v) && _values.TryGetValue(v, out var current))
-            {
-                all[v] = current;
-            }
-        }
-        return all;
+        return new Busy(this);
+    }
+
+    private readonly struct Busy(Session session) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref session._busy, 0);
     }
 
     private static Dictionary<Expr, Tensor> ToDictionary((Expr Node, Tensor Value)[] feeds) =>

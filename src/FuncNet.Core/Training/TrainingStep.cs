@@ -36,5 +36,6 @@ public sealed class TrainingStep
     /// The one place where a step becomes a plan: [loss, new values...] compiled for <paramref name="backend"/>.
     /// (A backend that updates variables in place would specialize here.)
     /// </summary>
-    public Plan Build(IBackend backend) => Plan.Compile(Outputs, backend);
+    public Plan Build(IBackend backend) =>
+        Plan.Compile([Loss], Assignments.Select(a => KeyValuePair.Create(a.Variable, a.NewValue)).ToArray(), backend);
 }
