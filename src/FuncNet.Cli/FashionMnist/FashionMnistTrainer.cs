@@ -32,16 +32,18 @@ internal static class FashionMnistTrainer
         var loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean);
         var lossSum = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Sum);
         var predicted = ArgMax(logits, 1);
+        var totalSteps = options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
+        var rate = new ExponentialDecay(options.EffectiveLearningRate, options.LearningRateDecay, Math.Max(1, totalSteps));
         Optimizer optimizer = options.Optimizer switch
         {
-            "sgd" => new GradientDescentOptimizer(options.EffectiveLearningRate),
-            "momentum" => new MomentumOptimizer(options.EffectiveLearningRate, 0.9),
-            _ => new AdamOptimizer(options.EffectiveLearningRate),
+            "sgd" => new GradientDescentOptimizer(rate),
+            "momentum" => new MomentumOptimizer(rate, 0.9, false),
+            _ => new AdamOptimizer(rate),
         };
         var step = optimizer.Minimize(loss);
         using var session = new Session(backend);
 
-        output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate}, batch {options.BatchSize}, " +
+        output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} over the run), batch {options.BatchSize}, " +
             $"{options.Epochs} epochs, {train.Count} training / {test.Count} test examples, seed {options.Seed}, backend {backend.Name}");
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;

@@ -8,6 +8,12 @@ internal sealed record TrainOptions
     public IReadOnlyList<int> Hidden { get; init; } = [256, 128];
     public double? LearningRate { get; init; }
     public string Optimizer { get; init; } = "adam";
+
+    /// <summary>
+    /// The factor the learning rate is multiplied by over the whole run, exponentially per step (the theory
+    /// chapter recommends decaying the rate); 1 keeps it constant.
+    /// </summary>
+    public double LearningRateDecay { get; init; } = 0.1;
     public int Seed { get; init; }
     public string? Backend { get; init; }
     public string? SavePath { get; init; }
@@ -27,6 +33,7 @@ internal sealed record TrainOptions
         if (BatchSize < 1) { throw new UsageException($"--batch-size: expected a positive integer; given {BatchSize}."); }
         if (Hidden.Count == 0 || Hidden.Any(h => h < 1)) { throw new UsageException($"--hidden: expected positive layer widths such as 256,128; given {string.Join(",", Hidden)}."); }
         if (LearningRate is { } lr && !(double.IsFinite(lr) && lr > 0)) { throw new UsageException($"--lr: expected a positive number; given {lr}."); }
+        if (!(double.IsFinite(LearningRateDecay) && LearningRateDecay > 0 && LearningRateDecay <= 1)) { throw new UsageException($"--lr-decay: expected a factor in (0, 1]; given {LearningRateDecay}."); }
         if (!Optimizers.Contains(Optimizer)) { throw new UsageException($"--optimizer: expected one of {string.Join(", ", Optimizers)}; given '{Optimizer}'."); }
         if (Limit is { } n && n < 1) { throw new UsageException($"--limit: expected a positive number of training examples; given {n}."); }
     }

@@ -9,6 +9,9 @@ public sealed class AdamOptimizer : Optimizer
     /// <summary>Adam with the usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
     public AdamOptimizer(double learningRate) : this(new ConstantLearningRate(learningRate), 0.9, 0.999, 1e-8) { }
 
+    /// <summary>Adam with a learning-rate schedule and the usual β₁ = 0.9, β₂ = 0.999, ε = 1e-8.</summary>
+    public AdamOptimizer(LearningRateSchedule learningRate) : this(learningRate, 0.9, 0.999, 1e-8) { }
+
     /// <summary>Adam with every hyper-parameter given.</summary>
     public AdamOptimizer(LearningRateSchedule learningRate, double beta1, double beta2, double epsilon) : base(learningRate)
     {
