@@ -25,6 +25,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         BroadcastLikeOp or BroadcastToOp => BroadcastKernel.TryCreate(inputs[0], shape),
         ReshapeOp or ExpandDimsOp => new CopyKernel(shape.Size),
         TransposeOp t when t.Permutation.Count == 2 => new TransposeKernel(inputs[0][0], inputs[0][1]),
+        SizeOfOp s => new FillKernel(T.CreateTruncating(s.Count(inputs[0]))),
         _ => null,
     };
 
@@ -37,7 +38,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     /// repeated row (a bias) or a per-row scalar (a column): that covers nearly every broadcast in
     /// practice; other broadcasts fall back to the reference kernel.
     /// </summary>
-    private sealed class ElementwiseKernel : IKernel
+    private sealed class ElementwiseKernel : IKernel, IParallelWork
     {
         private readonly Layout[] _layouts;
         private readonly int _rows;
@@ -47,6 +48,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         private readonly T[][] _inputs;
         private readonly int[] _starts;
         private readonly bool _rowed;
+        private readonly int[][] _pieceStarts;
         private T[] _output = [];
 
         private ElementwiseKernel(Layout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel)
@@ -60,6 +62,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             _inputs = new T[layouts.Length][];
             _starts = new int[layouts.Length];
             _rowed = layouts.Any(l => l is Layout.Row or Layout.Column);
+            _pieceStarts = Enumerable.Range(0, WorkerPool.SuggestedPieces).Select(_ => new int[layouts.Length]).ToArray();
         }
 
         public static IKernel? TryCreate(ElementwiseOp op, IReadOnlyList<Shape> inputs, Shape shape)
@@ -87,25 +90,25 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             for (var k = 0; k < _inputs.Length; k++) { _inputs[k] = ((CpuTensor)inputs[k]).As<T>(); }
             _output = ((CpuTensor)output).As<T>();
-            if (!_rowed)
+            if (_total <= ParallelThreshold)
             {
-                if (_total <= ParallelThreshold)
-                {
-                    RunRange(0, _total, _starts);
-                }
-                else
-                {
-                    Parallel.For(0, Pieces(_total), p => { var (s, c) = Piece(p, _total); if (c > 0) { RunRange(s, c, new int[_layouts.Length]); } });
-                }
-            }
-            else if ((long)_rows * _inner <= ParallelThreshold)
-            {
-                RunRows(0, _rows, _starts);
+                RunPiece(-1);
             }
             else
             {
-                Parallel.For(0, Pieces(_rows), p => { var (s, c) = Piece(p, _rows); if (c > 0) { RunRows(s, c, new int[_layouts.Length]); } });
+                WorkerPool.For(Math.Min(_pieceStarts.Length, _rowed ? _rows : _total), this);
             }
+        }
+
+        /// <summary>Piece -1 is the whole output; otherwise a share of the elements (or of the rows).</summary>
+        public void RunPiece(int piece)
+        {
+            var extent = _rowed ? _rows : _total;
+            var (start, count) = piece < 0 ? (0, extent) : Piece(piece, Math.Min(_pieceStarts.Length, extent), extent);
+            var starts = piece < 0 ? _starts : _pieceStarts[piece];
+            if (count <= 0) { return; }
+            if (_rowed) { RunRows(start, count, starts); }
+            else { RunRange(start, count, starts); }
         }
 
         private void RunRange(int start, int count, int[] starts)
@@ -146,12 +149,9 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         return row ? Layout.Row : column ? Layout.Column : null;
     }
 
-    /// <summary>How many parallel pieces to cut a range into: a few per core.</summary>
-    private static int Pieces(int total) => Math.Max(1, Math.Min(Environment.ProcessorCount * 2, total));
-
-    private static (int Start, int Count) Piece(int p, int total)
+    /// <summary>Piece p of <paramref name="total"/> items cut into <paramref name="pieces"/> near-equal parts.</summary>
+    private static (int Start, int Count) Piece(int p, int pieces, int total)
     {
-        var pieces = Pieces(total);
         var size = (total + pieces - 1) / pieces;
         var start = p * size;
         return (start, Math.Min(size, total - start));
@@ -335,6 +335,12 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         public void Run(DeviceTensor[] inputs, DeviceTensor output) =>
             ((CpuTensor)inputs[0]).As<T>().AsSpan(0, size).CopyTo(((CpuTensor)output).As<T>());
+    }
+
+    /// <summary>Writes one known value (a size known once the shapes are).</summary>
+    private sealed class FillKernel(T value) : IKernel
+    {
+        public void Run(DeviceTensor[] inputs, DeviceTensor output) => ((CpuTensor)output).As<T>().AsSpan(0, output.Shape.Size).Fill(value);
     }
 
     /// <summary>A 2-D transpose in cache-sized blocks.</summary>

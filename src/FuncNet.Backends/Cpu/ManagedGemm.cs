@@ -6,7 +6,7 @@ namespace FuncNet.Backends.Cpu;
 /// <summary>
 /// A blocked, parallel GEMM in managed SIMD: op(A) is packed into panels of <see cref="Mr"/> rows and op(B)
 /// into panels of two vectors' width, both contiguous along k, so the micro-kernel keeps a 4 × 2-vector
-/// tile of C in registers and streams both panels with fused multiply-adds. Rows of panels run in parallel.
+/// tile of C in registers and streams both panels with multiply-adds. Single-threaded; see ParallelGemm.
 /// </summary>
 internal sealed class ManagedGemm : IGemm
 {
@@ -26,32 +26,27 @@ internal sealed class ManagedGemm : IGemm
         var nr = 2 * w;
         var panelsB = (n + nr - 1) / nr;
         var panelsA = (m + Mr - 1) / Mr;
-        var packedB = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(1, panelsB * nr * k));
-        var packedA = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(1, panelsA * Mr * k));
-        try
+        var packedB = Scratch<T>.Get(ref Scratch<T>.B, panelsB * nr * k);
+        var packedA = Scratch<T>.Get(ref Scratch<T>.A, panelsA * Mr * k);
         {
             PackB(transB, n, k, b, bOffset, ldb, packedB, nr);
             PackA(transA, m, k, a, aOffset, lda, packedA);
-            var work = (long)m * n * k;
-            var threads = work < 200_000 ? 1 : Environment.ProcessorCount;
-            if (threads == 1)
+            // Single-threaded: ParallelGemm splits large products across cores around this.
+            for (var ip = 0; ip < panelsA; ip++)
             {
-                for (var ip = 0; ip < panelsA; ip++)
-                {
-                    RowPanel(ip, m, n, k, alpha, packedA, packedB, panelsB, nr, beta, c, cOffset, ldc);
-                }
-            }
-            else
-            {
-                Parallel.For(0, panelsA, new ParallelOptions { MaxDegreeOfParallelism = threads },
-                    ip => RowPanel(ip, m, n, k, alpha, packedA, packedB, panelsB, nr, beta, c, cOffset, ldc));
+                RowPanel(ip, m, n, k, alpha, packedA, packedB, panelsB, nr, beta, c, cOffset, ldc);
             }
         }
-        finally
-        {
-            System.Buffers.ArrayPool<T>.Shared.Return(packedA);
-            System.Buffers.ArrayPool<T>.Shared.Return(packedB);
-        }
+    }
+
+    /// <summary>Packing buffers per thread, grown as needed and kept: a steady state allocates nothing.</summary>
+    private static class Scratch<T>
+    {
+        [ThreadStatic] public static T[]? A;
+        [ThreadStatic] public static T[]? B;
+
+        public static T[] Get(ref T[]? slot, int length) =>
+            slot is { } s && s.Length >= length ? s : slot = new T[Math.Max(1, length)];
     }
 
     /// <summary>op(B) as panels of nr columns: packed[panel][p·nr + j], zero-padded past n.</summary>

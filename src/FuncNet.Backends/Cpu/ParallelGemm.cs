@@ -4,7 +4,8 @@ namespace FuncNet.Backends.Cpu;
 
 /// <summary>
 /// Splits a large GEMM into row (or, for short and wide products, column) blocks of C and runs a
-/// single-threaded GEMM on each block in parallel: one thread pool for the whole backend.
+/// single-threaded GEMM on each block on the <see cref="WorkerPool"/>: one set of threads for the whole
+/// backend, and no allocation per call.
 /// </summary>
 internal sealed class ParallelGemm(IGemm inner) : IGemm
 {
@@ -19,32 +20,60 @@ internal sealed class ParallelGemm(IGemm inner) : IGemm
                         T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var threads = Environment.ProcessorCount;
-        if (threads == 1 || (long)m * n * k < SplitThreshold)
+        if ((long)m * n * k < SplitThreshold || WorkerPool.SuggestedPieces <= 2 && Environment.ProcessorCount == 1)
         {
             inner.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
-        var byRows = m >= n || m >= 64 * threads;
-        var extent = byRows ? m : n;
-        var parts = Math.Min(threads, Math.Max(1, extent / 16));
-        var size = (extent + parts - 1) / parts;
-        Parallel.For(0, parts, p =>
+        // One job per calling thread, reused: the caller waits for the pieces, so its job cannot be overwritten meanwhile.
+        var job = Job<T>.ForThisThread ??= new Job<T>();
+        job.Set(inner, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        WorkerPool.For(job.Pieces, job);
+        job.Clear();
+    }
+
+    private sealed class Job<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic] public static Job<T>? ForThisThread;
+
+        private IGemm _gemm = null!;
+        private bool _transA, _transB, _byRows;
+        private int _m, _n, _k, _aOffset, _lda, _bOffset, _ldb, _cOffset, _ldc, _size;
+        private T _alpha, _beta;
+        private T[] _a = [], _b = [], _c = [];
+
+        public int Pieces { get; private set; }
+
+        public void Set(IGemm gemm, bool transA, bool transB, int m, int n, int k, T alpha,
+                        T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
         {
-            var first = p * size;
-            var count = Math.Min(size, extent - first);
+            (_gemm, _transA, _transB, _m, _n, _k, _alpha, _a, _aOffset, _lda, _b, _bOffset, _ldb, _beta, _c, _cOffset, _ldc) =
+                (gemm, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            _byRows = m >= n || m >= 64 * Environment.ProcessorCount;
+            var extent = _byRows ? m : n;
+            Pieces = Math.Min(Environment.ProcessorCount, Math.Max(1, extent / 16));
+            _size = (extent + Pieces - 1) / Pieces;
+        }
+
+        public void Clear() => (_a, _b, _c) = ([], [], []);
+
+        public void RunPiece(int piece)
+        {
+            var extent = _byRows ? _m : _n;
+            var first = piece * _size;
+            var count = Math.Min(_size, extent - first);
             if (count <= 0) { return; }
-            if (byRows)
+            if (_byRows)
             {
                 // Rows [first, first+count) of op(A): a row offset, or a column offset when A is stored transposed.
-                var aOff = aOffset + (transA ? first : first * lda);
-                inner.Gemm(transA, transB, count, n, k, alpha, a, aOff, lda, b, bOffset, ldb, beta, c, cOffset + first * ldc, ldc);
+                var aOff = _aOffset + (_transA ? first : first * _lda);
+                _gemm.Gemm(_transA, _transB, count, _n, _k, _alpha, _a, aOff, _lda, _b, _bOffset, _ldb, _beta, _c, _cOffset + first * _ldc, _ldc);
             }
             else
             {
-                var bOff = bOffset + (transB ? first * ldb : first);
-                inner.Gemm(transA, transB, m, count, k, alpha, a, aOffset, lda, b, bOff, ldb, beta, c, cOffset + first, ldc);
+                var bOff = _bOffset + (_transB ? first * _ldb : first);
+                _gemm.Gemm(_transA, _transB, _m, count, _k, _alpha, _a, _aOffset, _lda, _b, bOff, _ldb, _beta, _c, _cOffset + first, _ldc);
             }
-        });
+        }
     }
 }

@@ -182,12 +182,11 @@ public sealed class Plan : IDisposable
     private void Assign(VariableStore variables, Arena arena)
     {
         var first = _outputs.Length - _assigned.Length;
-        var swapped = new HashSet<int>();
         for (var a = 0; a < _assigned.Length; a++)
         {
             var k = _layout.OutputIndices[first + a];
             var old = variables.Resident(_assigned[a]);
-            if (swapped.Add(k) && arena.TrySwap(k, old, out var fresh))
+            if (!AssignedEarlier(first, a, k) && arena.TrySwap(k, old, out var fresh))
             {
                 variables.Exchange(_assigned[a], fresh);
             }
@@ -200,13 +199,26 @@ public sealed class Plan : IDisposable
         }
     }
 
+    /// <summary>True when an earlier assignment of this run took the same value (it then has no buffer left to give).</summary>
+    private bool AssignedEarlier(int first, int a, int k)
+    {
+        for (var e = 0; e < a; e++)
+        {
+            if (_layout.OutputIndices[first + e] == k) { return true; }
+        }
+        return false;
+    }
+
     private void ValidateFeeds(IReadOnlyDictionary<Expr, Tensor>? feeds)
     {
         if (feeds is not null)
         {
             foreach (var (node, value) in feeds)
             {
-                ArgumentNullException.ThrowIfNull(value, $"feed for {node}");
+                if (value is null)
+                {
+                    throw new FuncNetException($"The feed for {node} is null; give it a tensor.");
+                }
                 switch (node.Op)
                 {
                     case PlaceholderOp p:
