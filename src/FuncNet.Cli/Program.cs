@@ -39,17 +39,7 @@ public static class Program
             error.WriteLine($"funcnet: {e.Message}");
             return 2;
         }
-        catch (FuncNetException e)
-        {
-            error.WriteLine($"funcnet: {e.Message}");
-            return 1;
-        }
-        catch (IOException e)
-        {
-            error.WriteLine($"funcnet: {e.Message}");
-            return 1;
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is FuncNetException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"funcnet: {e.Message}");
             return 1;

@@ -24,6 +24,7 @@ internal static class ReverseMode
             }
         }
         var targets = new HashSet<Expr>(xs);
+        y = Stabilized(y, targets);
         var order = GraphWalk.Topological([y]);
         // Only nodes on a path from a target to y carry gradient.
         var onPath = new HashSet<Expr>();
@@ -69,6 +70,24 @@ internal static class ReverseMode
         }
         // An unconnected target's gradient is zero, with its shape (documented on Ops.Gradients).
         return xs.Select(x => total.TryGetValue(x, out var g) ? g : Ops.ZerosLike(x)).ToArray();
+    }
+
+    /// <summary>
+    /// The output with fragile compositions replaced by stable ops (log ∘ softmax → LogSoftmax, …) before
+    /// differentiating: otherwise the gradient of log(softmax(z)) divides by a probability that rounded to
+    /// zero and is NaN at large logits, although the value itself is rewritten into a finite one. Kept only
+    /// when every target the output depended on is still in the stabilized graph.
+    /// </summary>
+    private static Expr Stabilized(Expr y, HashSet<Expr> targets)
+    {
+        var stable = Simplifier.Simplify([y], Stabilization.All)[0];
+        if (stable == y)
+        {
+            return y;
+        }
+        var before = GraphWalk.Topological([y]).Where(targets.Contains);
+        var after = GraphWalk.Topological([stable]).ToHashSet();
+        return before.All(after.Contains) ? stable : y;
     }
 
     /// <summary>Sums fan-in contributions as a balanced tree, keeping the graph shallow.</summary>

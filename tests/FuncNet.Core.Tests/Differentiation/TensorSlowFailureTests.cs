@@ -82,9 +82,10 @@ public class TensorSlowFailureTests
         var z = Expr.Placeholder("z", 2, 3);
         var zv = Tensor.FromArray(new[,] { { 1000.0, -1000.0, 999.0 }, { -1000.0, -1000.0, -999.0 } });
         var p = Softmax(z);
-        // Log(p) is finite because the rewriter stabilizes it into LogSoftmax. (Its gradient is not: Gradients
-        // runs before rewriting, so d Log(p) = g / p divides by an underflowed 0; use LogSoftmax to differentiate.)
-        var values = Ops.Eval([p, LogSoftmax(z), Gradient(ReduceSum(p * Expr.Constant(Values(z.Shape, 8))), z), Gradient(ReduceSum(LogSoftmax(z)), z), Log(p)],
+        // Log(p) is finite because the rewriter stabilizes it into LogSoftmax, and so is its gradient: Gradients
+        // stabilizes the output before differentiating (otherwise d Log(p) = g / p would divide by an underflowed 0).
+        var values = Ops.Eval([p, LogSoftmax(z), Gradient(ReduceSum(p * Expr.Constant(Values(z.Shape, 8))), z), Gradient(ReduceSum(LogSoftmax(z)), z), Log(p),
+                               Gradient(ReduceSum(Log(p) * Expr.Constant(Values(z.Shape, 9))), z)],
             new Dictionary<Expr, Tensor> { [z] = zv });
         Assert.All(values, t => Assert.All(t.ToDoubleArray(), v => Assert.True(double.IsFinite(v))));
         var e = 1 / (1 + Math.Exp(-1));
