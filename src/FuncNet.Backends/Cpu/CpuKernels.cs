@@ -49,11 +49,15 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         private readonly int[] _starts;
         private readonly bool _rowed;
         private readonly int[][] _pieceStarts;
+        private readonly int[] _rowStrides;
+        private readonly T[]?[]? _expanded;
+        private readonly Layout[] _original;
         private T[] _output = [];
 
-        private ElementwiseKernel(Layout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel)
+        private ElementwiseKernel(Layout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand)
         {
             _layouts = layouts;
+            _original = layouts;
             _total = shape.Size;
             _rows = 1;
             for (var a = 0; a < split; a++) { _rows *= shape[a]; }
@@ -63,6 +67,16 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             _starts = new int[layouts.Length];
             _rowed = layouts.Any(l => l is Layout.Row or Layout.Column);
             _pieceStarts = Enumerable.Range(0, WorkerPool.SuggestedPieces).Select(_ => new int[layouts.Length]).ToArray();
+            // How far each input's start moves from one output row to the next.
+            _rowStrides = layouts.Select(l => l switch { Layout.Full => _inner, Layout.Column => 1, _ => 0 }).ToArray();
+            if (expand)
+            {
+                // Rows too short for a vector: broadcast the row and column inputs into full scratch copies
+                // once, then run one vectorized pass over the whole output instead of many short rows.
+                _expanded = layouts.Select(l => l is Layout.Row or Layout.Column ? new T[_total] : null).ToArray();
+                _layouts = layouts.Select(l => l is Layout.Row or Layout.Column ? Layout.Full : l).ToArray();
+                _rowed = false;
+            }
         }
 
         public static IKernel? TryCreate(ElementwiseOp op, IReadOnlyList<Shape> inputs, Shape shape)
@@ -79,8 +93,11 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                 }
                 if (ok)
                 {
-                    var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is Layout.Column or Layout.Scalar).ToArray());
-                    return new ElementwiseKernel(layouts, d, shape, kernel);
+                    var inner = 1;
+                    for (var a = d; a < shape.Rank; a++) { inner *= shape[a]; }
+                    var expand = layouts.Any(l => l is Layout.Row or Layout.Column) && inner < 2 * Vector<T>.Count;
+                    var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is Layout.Scalar || (l is Layout.Column && !expand)).ToArray());
+                    return new ElementwiseKernel(layouts, d, shape, kernel, expand);
                 }
             }
             return null;
@@ -88,7 +105,16 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            for (var k = 0; k < _inputs.Length; k++) { _inputs[k] = ((CpuTensor)inputs[k]).As<T>(); }
+            for (var k = 0; k < _inputs.Length; k++)
+            {
+                var data = ((CpuTensor)inputs[k]).As<T>();
+                if (_expanded?[k] is { } full)
+                {
+                    Expand(data, full, _original[k]);
+                    data = full;
+                }
+                _inputs[k] = data;
+            }
             _output = ((CpuTensor)output).As<T>();
             if (_total <= ParallelThreshold)
             {
@@ -111,22 +137,33 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             else { RunRange(start, count, starts); }
         }
 
+        /// <summary>Writes a row (repeated down) or column (repeated across) input into a full-size copy.</summary>
+        private void Expand(T[] source, T[] full, Layout layout)
+        {
+            var rows = _total / _inner;
+            if (layout == Layout.Row)
+            {
+                for (var r = 0; r < rows; r++) { source.AsSpan(0, _inner).CopyTo(full.AsSpan(r * _inner, _inner)); }
+            }
+            else
+            {
+                for (var r = 0; r < rows; r++) { full.AsSpan(r * _inner, _inner).Fill(source[r]); }
+            }
+        }
+
         private void RunRange(int start, int count, int[] starts)
         {
             for (var k = 0; k < starts.Length; k++) { starts[k] = _layouts[k] == Layout.Full ? start : 0; }
-            _kernel(_inputs, starts, _output, start, count);
+            _kernel(_inputs, starts, _rowStrides, _output, start, count, 1);
         }
 
         private void RunRows(int first, int count, int[] starts)
         {
-            for (var r = first; r < first + count; r++)
+            for (var k = 0; k < starts.Length; k++)
             {
-                for (var k = 0; k < starts.Length; k++)
-                {
-                    starts[k] = _layouts[k] switch { Layout.Full => r * _inner, Layout.Column => r, _ => 0 };
-                }
-                _kernel(_inputs, starts, _output, r * _inner, _inner);
+                starts[k] = _layouts[k] switch { Layout.Full => first * _inner, Layout.Column => first, _ => 0 };
             }
+            _kernel(_inputs, starts, _rowStrides, _output, first * _inner, _inner, count);
         }
     }
 
@@ -233,7 +270,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                 if (_inner == 1)
                 {
                     var lane = input.AsSpan(o * _length, _length);
-                    result[o] = _length == 0 ? empty : _max ? TensorPrimitives.Max<T>(lane) : TensorPrimitives.Sum<T>(lane);
+                    result[o] = _length == 0 ? empty : _length < ShortLane ? ShortReduce(lane, _max) : _max ? TensorPrimitives.Max<T>(lane) : TensorPrimitives.Sum<T>(lane);
                     continue;
                 }
                 var dst = result.AsSpan(o * _inner, _inner);
@@ -246,27 +283,57 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                 for (var r = 1; r < _length; r++)
                 {
                     var src = input.AsSpan((o * _length + r) * _inner, _inner);
-                    if (_max) { TensorPrimitives.Max<T>(dst, src, dst); }
+                    if (_inner < ShortLane)
+                    {
+                        // Short rows (a bias of two classes): plain loops beat a vectorized call per row.
+                        for (var i = 0; i < _inner; i++)
+                        {
+                            dst[i] = _max ? (T.IsNaN(dst[i]) || T.IsNaN(src[i]) ? T.NaN : T.Max(dst[i], src[i])) : dst[i] + src[i];
+                        }
+                    }
+                    else if (_max) { TensorPrimitives.Max<T>(dst, src, dst); }
                     else { TensorPrimitives.Add<T>(dst, src, dst); }
                 }
             }
         }
     }
 
+    /// <summary>Lanes shorter than this are reduced with a plain loop: a vectorized call costs more than a few adds.</summary>
+    private const int ShortLane = 16;
+
+    private static T ShortReduce(ReadOnlySpan<T> lane, bool max)
+    {
+        var acc = lane[0];
+        for (var i = 1; i < lane.Length; i++)
+        {
+            acc = max ? (T.IsNaN(acc) || T.IsNaN(lane[i]) ? T.NaN : T.Max(acc, lane[i])) : acc + lane[i];
+        }
+        return acc;
+    }
+
     // ---- softmax ----------------------------------------------------------------------------------------
 
-    /// <summary>Softmax or log-softmax along the last axis, row by row, stable (the row maximum is subtracted first).</summary>
+    /// <summary>
+    /// Softmax or log-softmax along the last axis, stable (the row maximum is subtracted first). Long rows go
+    /// row by row through vectorized primitives; short rows (the curriculum's two classes) are done for the
+    /// whole tensor at once, so the exponentials and logarithms still run vectorized.
+    /// </summary>
     private sealed class SoftmaxKernel(Shape x, bool log) : IKernel
     {
         private readonly int _length = x.Rank == 0 ? 1 : x[-1];
-        private readonly T[] _scratch = new T[x.Rank == 0 ? 1 : x[-1]];
+        private readonly T[] _scratch = new T[Math.Max(x.Size, x.Rank == 0 ? 1 : x[-1])];
+        private readonly T[] _rowValues = new T[x.Size / Math.Max(1, x.Rank == 0 ? 1 : x[-1])];
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
             var input = ((CpuTensor)inputs[0]).As<T>();
             var result = ((CpuTensor)output).As<T>();
-            var rows = x.Size / Math.Max(1, _length);
-            for (var r = 0; r < rows; r++)
+            if (_length < ShortLane)
+            {
+                RunShortRows(input, result);
+                return;
+            }
+            for (var r = 0; r < _rowValues.Length; r++)
             {
                 var src = input.AsSpan(r * _length, _length);
                 var dst = result.AsSpan(r * _length, _length);
@@ -282,6 +349,36 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                 {
                     TensorPrimitives.Exp<T>(dst, dst);
                     TensorPrimitives.Divide(dst, TensorPrimitives.Sum<T>(dst), dst);
+                }
+            }
+        }
+
+        private void RunShortRows(T[] input, T[] result)
+        {
+            var rows = _rowValues.Length;
+            var size = rows * _length;
+            for (var r = 0; r < rows; r++)
+            {
+                var src = input.AsSpan(r * _length, _length);
+                var max = ShortReduce(src, max: true);
+                for (var i = 0; i < _length; i++) { result[r * _length + i] = src[i] - max; }
+            }
+            var e = _scratch.AsSpan(0, size);
+            TensorPrimitives.Exp<T>(result.AsSpan(0, size), e);
+            for (var r = 0; r < rows; r++) { _rowValues[r] = ShortReduce(e.Slice(r * _length, _length), max: false); }
+            if (log)
+            {
+                TensorPrimitives.Log<T>(_rowValues, _rowValues);
+                for (var r = 0; r < rows; r++)
+                {
+                    for (var i = 0; i < _length; i++) { result[r * _length + i] -= _rowValues[r]; }
+                }
+            }
+            else
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    for (var i = 0; i < _length; i++) { result[r * _length + i] = e[r * _length + i] / _rowValues[r]; }
                 }
             }
         }

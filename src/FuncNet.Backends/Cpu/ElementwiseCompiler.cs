@@ -6,11 +6,12 @@ using System.Reflection;
 namespace FuncNet.Backends.Cpu;
 
 /// <summary>
-/// Runs a contiguous run of a fused elementwise kernel: output[outStart + i] = f(args at i) for i in
-/// [0, count). A "full" argument k reads inputs[k][starts[k] + i]; a "scalar" argument reads
-/// inputs[k][starts[k]] for every i.
+/// Runs <paramref name="rows"/> rows of <paramref name="count"/> elements of a fused elementwise kernel:
+/// in row r, output[outStart + r·count + i] = f(args) for i in [0, count), where a "full" argument k reads
+/// inputs[k][starts[k] + r·rowStrides[k] + i] and a "scalar" one reads inputs[k][starts[k] + r·rowStrides[k]].
+/// One call covers every row, so broadcasts over many short rows cost one call, not one per row.
 /// </summary>
-internal delegate void ElementwiseKernel<T>(T[][] inputs, int[] starts, T[] output, int outStart, int count);
+internal delegate void ElementwiseKernel<T>(T[][] inputs, int[] starts, int[] rowStrides, T[] output, int outStart, int count, int rows);
 
 /// <summary>
 /// Turns an op's scalar formula (<see cref="ScalarExpr"/>, the one definition every backend shares) into a
@@ -52,10 +53,15 @@ internal static class ElementwiseCompiler
         var inputs = Expression.Parameter(typeof(T[][]), "inputs");
         var starts = Expression.Parameter(typeof(int[]), "starts");
         var output = Expression.Parameter(typeof(T[]), "output");
+        var rowStrides = Expression.Parameter(typeof(int[]), "rowStrides");
         var outStart = Expression.Parameter(typeof(int), "outStart");
         var count = Expression.Parameter(typeof(int), "count");
+        var rows = Expression.Parameter(typeof(int), "rows");
         var i = Expression.Variable(typeof(int), "i");
-        var locals = new List<ParameterExpression> { i };
+        var r = Expression.Variable(typeof(int), "r");
+        var outRow = Expression.Variable(typeof(int), "outRow");
+        var locals = new List<ParameterExpression> { i, r, outRow };
+        var prologue = new List<Expression> { Expression.Assign(r, Expression.Constant(0)), Expression.Assign(outRow, outStart) };
         var body = new List<Expression> { Expression.Assign(i, Expression.Constant(0)) };
 
         var arity = scalarArgs.Length;
@@ -70,8 +76,10 @@ internal static class ElementwiseCompiler
             offsets[k] = Expression.Variable(typeof(int), $"s{k}");
             locals.Add(arrays[k]);
             locals.Add(offsets[k]);
-            body.Add(Expression.Assign(arrays[k], Expression.ArrayIndex(inputs, Expression.Constant(k))));
-            body.Add(Expression.Assign(offsets[k], Expression.ArrayIndex(starts, Expression.Constant(k))));
+            prologue.Add(Expression.Assign(arrays[k], Expression.ArrayIndex(inputs, Expression.Constant(k))));
+            body.Add(Expression.Assign(offsets[k], Expression.Add(
+                Expression.ArrayIndex(starts, Expression.Constant(k)),
+                Expression.Multiply(r, Expression.ArrayIndex(rowStrides, Expression.Constant(k))))));
             if (scalarArgs[k])
             {
                 scalars[k] = Expression.Variable(typeof(T), $"x{k}");
@@ -106,7 +114,7 @@ internal static class ElementwiseCompiler
                     Expression.GreaterThan(i, limit),
                     Expression.Break(brk),
                     Expression.Block(vectorTemps,
-                        vectorSteps.Append(Expression.Call(vectorValue, typeof(Vector<T>).GetMethod("CopyTo", [typeof(T[]), typeof(int)])!, output, Expression.Add(outStart, i)))
+                        vectorSteps.Append(Expression.Call(vectorValue, typeof(Vector<T>).GetMethod("CopyTo", [typeof(T[]), typeof(int)])!, output, Expression.Add(outRow, i)))
                                    .Append(Expression.AddAssign(i, Expression.Constant(width))))),
                 brk));
         }
@@ -123,11 +131,17 @@ internal static class ElementwiseCompiler
                 Expression.GreaterThanOrEqual(i, count),
                 Expression.Break(done),
                 Expression.Block(scalarTemps,
-                    scalarSteps.Append(Expression.Assign(Expression.ArrayAccess(output, Expression.Add(outStart, i)), scalarValue))
+                    scalarSteps.Append(Expression.Assign(Expression.ArrayAccess(output, Expression.Add(outRow, i)), scalarValue))
                                .Append(Expression.PreIncrementAssign(i)))),
             done));
 
-        var lambda = Expression.Lambda<ElementwiseKernel<T>>(Expression.Block(locals, body), inputs, starts, output, outStart, count);
+        body.Add(Expression.AddAssign(outRow, count));
+        body.Add(Expression.PreIncrementAssign(r));
+        var rowsDone = Expression.Label("rowsDone");
+        prologue.Add(Expression.Loop(
+            Expression.IfThenElse(Expression.GreaterThanOrEqual(r, rows), Expression.Break(rowsDone), Expression.Block(body)),
+            rowsDone));
+        var lambda = Expression.Lambda<ElementwiseKernel<T>>(Expression.Block(locals, prologue), inputs, starts, rowStrides, output, outStart, count, rows);
         return lambda.Compile();
     }
 

@@ -3,14 +3,18 @@ using System.Numerics;
 namespace FuncNet.Backends.Cpu;
 
 /// <summary>
-/// Splits a large GEMM into row (or, for short and wide products, column) blocks of C and runs a
-/// single-threaded GEMM on each block on the <see cref="WorkerPool"/>: one set of threads for the whole
-/// backend, and no allocation per call.
+/// Picks how to run a GEMM by size: tiny products (the curriculum's 100 × 2 × 2) as a plain loop, since
+/// any library call costs more than the arithmetic; large ones split into row (or, for short and wide
+/// products, column) blocks of C, each a single-threaded GEMM on the <see cref="WorkerPool"/> (one set of
+/// threads for the whole backend, no allocation per call); the rest straight to the inner GEMM.
 /// </summary>
 internal sealed class ParallelGemm(IGemm inner) : IGemm
 {
     /// <summary>Below this many multiply-adds one core is faster than waking others.</summary>
     private const long SplitThreshold = 1L << 20;
+
+    /// <summary>Up to this many multiply-adds a plain loop beats the call overhead of a tuned GEMM.</summary>
+    private const long TinyThreshold = 4096;
 
     public string Name => inner.Name;
 
@@ -20,7 +24,13 @@ internal sealed class ParallelGemm(IGemm inner) : IGemm
                         T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if ((long)m * n * k < SplitThreshold || WorkerPool.SuggestedPieces <= 2 && Environment.ProcessorCount == 1)
+        var work = (long)m * n * k;
+        if (work <= TinyThreshold)
+        {
+            Tiny(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        if (work < SplitThreshold || Environment.ProcessorCount == 1)
         {
             inner.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
@@ -30,6 +40,30 @@ internal sealed class ParallelGemm(IGemm inner) : IGemm
         job.Set(inner, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         WorkerPool.For(job.Pieces, job);
         job.Clear();
+    }
+
+    private static void Tiny<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+                                T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Element (i, p) of op(A) is a[aOffset + i·ai + p·ap]; element (p, j) of op(B) is b[bOffset + p·bp + j·bj].
+        var (ai, ap) = transA ? (1, lda) : (lda, 1);
+        var (bp, bj) = transB ? (1, ldb) : (ldb, 1);
+        for (var i = 0; i < m; i++)
+        {
+            var aRow = aOffset + i * ai;
+            var cRow = cOffset + i * ldc;
+            for (var j = 0; j < n; j++)
+            {
+                var sum = T.Zero;
+                var bAt = bOffset + j * bj;
+                for (var p = 0; p < k; p++)
+                {
+                    sum += a[aRow + p * ap] * b[bAt + p * bp];
+                }
+                c[cRow + j] = beta == T.Zero ? alpha * sum : alpha * sum + beta * c[cRow + j];
+            }
+        }
     }
 
     private sealed class Job<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>

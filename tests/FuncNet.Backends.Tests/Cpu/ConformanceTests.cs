@@ -88,6 +88,17 @@ public class ConformanceTests
             Concat([x[1], x[1]], 0), Slice(x[0], [1, 0, 2], [1, -1, 2]),
         ], Shape.Of(2, 3, 10), Shape.Of(5));
 
+    /// <summary>Rows shorter than a vector (the curriculum's two classes): row and column operands are expanded, softmax runs whole-tensor.</summary>
+    [SkippableTheory, MemberData(nameof(Cases))]
+    public void ShortRows(string backend, DType dtype) =>
+        AgreeWithReference(backend, dtype, x =>
+        [
+            Exp(x[0] * x[1] - x[2]) + x[1],
+            LogSoftmax(x[0] + x[1]), Softmax(x[0] * x[2]),
+            ReduceSum(x[0] * x[0], 0), ReduceMax(x[0], 1),
+            MatMul(x[0], x[3]), MatMul(x[0], x[0], true, false),
+        ], Shape.Of(50, 3), Shape.Of(3), Shape.Of(50, 1), Shape.Of(3, 2));
+
     /// <summary>Sizes above the thresholds where kernels and GEMMs split across the worker threads.</summary>
     [SkippableTheory, MemberData(nameof(Cases))]
     public void LargeEnoughToRunInParallel(string backend, DType dtype) =>
