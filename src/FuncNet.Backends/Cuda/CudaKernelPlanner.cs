@@ -64,14 +64,14 @@ internal static class CudaKernelPlanner
         var inner = shape.Size / Math.Max(1, rows);
         var strides = inputs.Select((s, k) => (s, k)).Where(t => final[t.k] == CudaLayout.Strided).Select(t => CudaStrides.Broadcast(t.s, shape)).ToArray();
         var source = CudaCodeGenerator.Elementwise(formula, inputDTypes, final, dtype);
-        return new GeneratedStep(source, used, [shape.Size, inner], strides, Grid(shape.Size), $"{kind} [{string.Join(",", final)}]");
+        return new GeneratedStep(source, used, [shape.Size, inner], strides, Grid(shape.Size), $"{kind} [{string.Join(",", final)}]", final);
     }
 
     /// <summary>A copy through explicit strides (a transpose).</summary>
     private static CudaStep Strided(CudaStrides strides, DType input, Shape shape, DType dtype)
     {
         var source = CudaCodeGenerator.Elementwise(ScalarExpr.Arg(0), [input], [CudaLayout.Strided], dtype);
-        return new GeneratedStep(source, [0], [shape.Size, 1], [strides], Grid(shape.Size), "transpose [Strided]");
+        return new GeneratedStep(source, [0], [shape.Size, 1], [strides], Grid(shape.Size), "transpose [Strided]", [CudaLayout.Strided]);
     }
 
     /// <summary>The CPU backend's classification: how an input reads an output split at axis <paramref name="d"/>, or null.</summary>
@@ -120,13 +120,13 @@ internal static class CudaKernelPlanner
         var rows = inner == 1;
         var source = CudaCodeGenerator.Reduction(dtype, max, rows);
         var grid = rows ? (uint)Math.Clamp(outer, 1, MaxGrid) : Grid(outer * inner);
-        return new GeneratedStep(source, [0], [outer, length, inner], [], grid, $"{(max ? "max" : "sum")} over {(rows ? "rows" : "columns")}");
+        return new GeneratedStep(source, [0], [outer, length, inner], [], grid, $"{(max ? "max" : "sum")} over {(rows ? "rows" : "columns")}", []);
     }
 
     private static CudaStep Softmax(Shape x, bool log, DType dtype)
     {
         long length = x.Rank == 0 ? 1 : x[-1];
         var rows = x.Size / Math.Max(1, length);
-        return new GeneratedStep(CudaCodeGenerator.Softmax(dtype, log), [0], [rows, length], [], (uint)Math.Clamp(rows, 1, MaxGrid), log ? "log-softmax" : "softmax");
+        return new GeneratedStep(CudaCodeGenerator.Softmax(dtype, log), [0], [rows, length], [], (uint)Math.Clamp(rows, 1, MaxGrid), log ? "log-softmax" : "softmax", []);
     }
 }

@@ -17,7 +17,8 @@ internal abstract record CudaStep;
 /// <param name="Strides">The stride structs after the scalars, one per strided input.</param>
 /// <param name="Grid">Blocks to launch.</param>
 /// <param name="Kind">A short description for messages and tests, e.g. <c>elementwise Sigmoid</c>.</param>
-internal sealed record GeneratedStep(string Source, int[] Inputs, long[] Scalars, CudaStrides[] Strides, uint Grid, string Kind) : CudaStep;
+/// <param name="Layouts">For elementwise kernels, how each passed input is read; empty for the others.</param>
+internal sealed record GeneratedStep(string Source, int[] Inputs, long[] Scalars, CudaStrides[] Strides, uint Grid, string Kind, CudaLayout[] Layouts) : CudaStep;
 
 /// <summary>A row-major (batched) GEMM C = op(A)·op(B) through cuBLAS; batch b reads A's batch MapA[b] and B's MapB[b].</summary>
 internal sealed record GemmStep(DType DType, bool TransA, bool TransB, int M, int N, int K, int Lda, int Ldb, int[] MapA, int[] MapB, int SizeA, int SizeB) : CudaStep;
