@@ -2,15 +2,17 @@ namespace FuncNet.Backends;
 
 /// <summary>
 /// Picks a backend by name: <c>reference</c>, <c>managed</c>, <c>mkl</c>, <c>cuda</c>, or <c>auto</c> (null):
-/// the fastest available. The environment variable <c>FUNCNET_BACKEND</c> overrides <c>auto</c>.
+/// the fastest CPU backend available. The environment variable <c>FUNCNET_BACKEND</c> overrides <c>auto</c>
+/// (so <c>FUNCNET_BACKEND=cuda</c> is the only way <c>auto</c> reaches the GPU: a GPU is used only when asked).
 /// </summary>
 public static class BackendSelector
 {
     /// <summary>The names <see cref="Resolve"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "managed", "mkl"];
+    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "managed", "mkl", "cuda"];
 
     private static readonly Lazy<IBackend> Managed = new(Cpu.CpuBackend.CreateManaged);
     private static readonly Lazy<IBackend> Mkl = new(Cpu.CpuBackend.CreateMkl);
+    private static readonly Lazy<IBackend> Cuda = new(() => FuncNet.Backends.Cuda.CudaBackend.Create());
 
     /// <summary>The fastest backend available here: MKL when it loads, else managed; <c>FUNCNET_BACKEND</c> overrides.</summary>
     public static IBackend Auto() => Resolve(null);
@@ -25,6 +27,7 @@ public static class BackendSelector
             "reference" => ReferenceBackend.Instance,
             "managed" => Managed.Value,
             "mkl" => Mkl.Value,
+            "cuda" => Cuda.Value,
             _ => throw new FuncNetException($"Unknown backend '{n}'; expected one of: {string.Join(", ", Names)}."),
         };
     }

@@ -5,6 +5,7 @@ namespace FuncNet.Backends.Tests.Cpu;
 /// <summary>
 /// The backends under test. MKL is required when FUNCNET_REQUIRE_MKL=1 (CI installs it); otherwise its
 /// tests skip with a visible reason where it does not load. FUNCNET_DISABLE_MKL=1 simulates a machine without it.
+/// "cuda" is the GPU backend: its tests skip with the driver's reason on machines without a GPU.
 /// </summary>
 public static class Backends
 {
@@ -20,6 +21,10 @@ public static class Backends
         {
             return Managed;
         }
+        if (name == "cuda")
+        {
+            return FuncNet.Backends.Tests.Cuda.CudaEnvironment.RequireDevice();
+        }
         if (MklBackend.Value is { } mkl)
         {
             return mkl;
@@ -32,5 +37,5 @@ public static class Backends
         throw new InvalidOperationException("unreachable");
     }
 
-    public static TheoryData<string> Names => new("managed", "mkl");
+    public static TheoryData<string> Names => new("managed", "mkl", "cuda");
 }

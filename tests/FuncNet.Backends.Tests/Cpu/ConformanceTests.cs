@@ -16,7 +16,7 @@ public class ConformanceTests
         return Tensor.FromSpan(shape, Enumerable.Range(0, shape.Size).Select(_ => low + (high - low) * rng.NextDouble()).ToArray(), dtype);
     }
 
-    private static void AgreeWithReference(string backendName, DType dtype, Func<Expr[], Expr[]> build, params Shape[] inputShapes)
+    internal static void AgreeWithReference(string backendName, DType dtype, Func<Expr[], Expr[]> build, params Shape[] inputShapes)
     {
         var backend = Backends.Get(backendName);
         var inputs = inputShapes.Select((s, i) => Expr.Placeholder($"x{i}", s, dtype)).ToArray();
@@ -42,51 +42,24 @@ public class ConformanceTests
     public static TheoryData<string, DType> Cases => new()
     {
         { "managed", DType.Float32 }, { "managed", DType.Float64 }, { "mkl", DType.Float32 }, { "mkl", DType.Float64 },
+        { "cuda", DType.Float32 }, { "cuda", DType.Float64 },
     };
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void MultiLayerPerceptronStep(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x =>
-        {
-            var h = Relu(MatMul(x[0], x[1]) + x[2]);
-            var logits = MatMul(h, x[3]);
-            var labels = OneHot(ArgMax(x[4]), 10, dtype);
-            return [ReduceMean(SoftmaxCrossEntropyWithLogits(labels, logits)), h];
-        }, Shape.Of(37, 50), Shape.Of(50, 33), Shape.Of(33), Shape.Of(33, 10), Shape.Of(37, 10));
+        AgreeWithReference(backend, dtype, x => ConformanceGraphs.MultiLayerPerceptronStep(x, dtype), ConformanceGraphs.Shapes["MultiLayerPerceptronStep"]);
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void FusedElementwiseWithEveryBroadcastLayout(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x =>
-        [
-            Sigmoid(x[0] * x[1] + x[2]) - Tanh(x[0]) / (1.0 + Square(x[3])),    // row, column and scalar operands
-            Softplus(x[0] - x[2]) * Exp(-Abs(x[1])),
-            Where(Greater(x[0], x[2]), Elu(x[0]), LeakyRelu(x[1] * x[0], 0.1)),
-            Maximum(x[0], x[1]) + Minimum(x[0], 0.25) + Pow(Square(x[0]) + 1.0, x[3]),
-            x[0] + x[4],                                                       // a broadcast no fast layout covers
-        ], Shape.Of(6, 40), Shape.Of(6, 1), Shape.Of(40), Shape.Scalar, Shape.Of(3, 1, 1, 40));
+        AgreeWithReference(backend, dtype, x => ConformanceGraphs.FusedElementwiseWithEveryBroadcastLayout(x, dtype), ConformanceGraphs.Shapes["FusedElementwiseWithEveryBroadcastLayout"]);
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void GemmWithTransposesBatchesAndVectors(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x =>
-        [
-            MatMul(x[0], x[1]),
-            MatMul(x[0], x[0], true, false),
-            MatMul(x[1], x[1], false, true),
-            MatMul(Transpose(x[1]), Transpose(x[0])),
-            MatMul(x[2], x[3]),
-            MatMul(x[0], x[4]),
-            MatMul(x[4], x[1]),
-        ], Shape.Of(9, 70), Shape.Of(70, 5), Shape.Of(3, 4, 6), Shape.Of(6, 2), Shape.Of(70));
+        AgreeWithReference(backend, dtype, x => ConformanceGraphs.GemmWithTransposesBatchesAndVectors(x, dtype), ConformanceGraphs.Shapes["GemmWithTransposesBatchesAndVectors"]);
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void ReductionsSoftmaxAndViews(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x =>
-        [
-            ReduceSum(x[0], 1), ReduceMax(x[0], 0, 1), ReduceMean(x[0], [2], true), ReduceSum(x[0], 0, 2),
-            Softmax(x[0]), LogSoftmax(x[0], 1), Reshape(x[0], 12, -1), ExpandDims(x[1], 0),
-            BroadcastTo(x[1], Shape.Of(4, 5)), Transpose(Reshape(x[0], 6, 10)),
-            Concat([x[1], x[1]], 0), Slice(x[0], [1, 0, 2], [1, -1, 2]),
-        ], Shape.Of(2, 3, 10), Shape.Of(5));
+        AgreeWithReference(backend, dtype, x => ConformanceGraphs.ReductionsSoftmaxAndViews(x, dtype), ConformanceGraphs.Shapes["ReductionsSoftmaxAndViews"]);
 
     /// <summary>Rows shorter than a vector (the curriculum's two classes): row and column operands are expanded, softmax runs whole-tensor.</summary>
     [SkippableTheory, MemberData(nameof(Cases))]

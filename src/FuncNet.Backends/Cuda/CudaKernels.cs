@@ -1,0 +1,164 @@
+using System.Runtime.InteropServices;
+using FuncNet.Backends.Cuda.Native;
+
+namespace FuncNet.Backends.Cuda;
+
+/// <summary>The prepared kernels that run a <see cref="CudaStep"/> on the backend's stream.</summary>
+internal static class CudaKernels
+{
+    /// <summary>The kernel for a planned step; generated kernels are compiled (or found in the caches) here, once per specialization.</summary>
+    public static IKernel Create(CudaBackend backend, Op op, CudaStep step, Shape shape, DType dtype) => step switch
+    {
+        GeneratedStep g => new GeneratedKernel(backend, g),
+        GemmStep g => new GemmKernel(backend, g),
+        CopyStep c => new CopyKernel(backend, c.Bytes),
+        _ => new FallbackKernel(backend, op, shape, dtype),
+    };
+
+    private static CudaTensor Device(DeviceTensor value) => value as CudaTensor ?? throw new FuncNetException(
+        $"The CUDA backend was given a {value.GetType().Name}; values must come from the same CudaBackend (upload host tensors with IBackend.Upload).");
+
+    /// <summary>
+    /// A generated kernel. Its argument block (pointers, then 64-bit scalars, then stride structs) lives in
+    /// pinned memory written once, except the pointers, which are rewritten each run because a plan may
+    /// bind different storage (a variable store) between runs.
+    /// </summary>
+    private sealed unsafe class GeneratedKernel : IKernel
+    {
+        private readonly CudaBackend _backend;
+        private readonly GeneratedStep _step;
+        private readonly nint _function;
+        private readonly byte[] _arguments;
+        private readonly nint[] _slots;
+
+        public GeneratedKernel(CudaBackend backend, GeneratedStep step)
+        {
+            _backend = backend;
+            _step = step;
+            _function = backend.Function(step.Source);
+            var pointers = 1 + step.Inputs.Length;
+            var bytes = 8 * (pointers + step.Scalars.Length) + CudaStrides.ByteSize * step.Strides.Length;
+            _arguments = GC.AllocateArray<byte>(Math.Max(8, bytes), pinned: true);
+            _slots = GC.AllocateArray<nint>(pointers + step.Scalars.Length + step.Strides.Length, pinned: true);
+            var span = _arguments.AsSpan();
+            var offset = 8 * pointers;
+            for (var i = 0; i < step.Scalars.Length; i++) { MemoryMarshal.Write(span[offset..], step.Scalars[i]); offset += 8; }
+            foreach (var s in step.Strides) { s.WriteTo(span[offset..]); offset += CudaStrides.ByteSize; }
+            fixed (byte* b = _arguments)
+            {
+                var slot = 0;
+                for (var i = 0; i < pointers + step.Scalars.Length; i++) { _slots[slot++] = (nint)(b + 8 * i); }
+                for (var i = 0; i < step.Strides.Length; i++) { _slots[slot++] = (nint)(b + 8 * (pointers + step.Scalars.Length) + CudaStrides.ByteSize * i); }
+            }
+        }
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            if (output.Shape.Size == 0) { return; }
+            var span = _arguments.AsSpan();
+            MemoryMarshal.Write(span, Device(output).Pointer);
+            for (var i = 0; i < _step.Inputs.Length; i++) { MemoryMarshal.Write(span[(8 * (i + 1))..], Device(inputs[_step.Inputs[i]]).Pointer); }
+            _backend.EnsureCurrent();
+            var d = _backend.Driver;
+            fixed (nint* slots = _slots)
+            {
+                d.Check(d.cuLaunchKernel(_function, _step.Grid, 1, 1, CudaCodeGenerator.BlockSize, 1, 1, 0, _backend.Stream, (void**)slots, null),
+                        $"cuLaunchKernel ({_step.Kind})");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Row-major GEMM on column-major cuBLAS: C = op(A)·op(B) is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ, which is
+    /// cuBLAS's GEMM with the operands swapped and the transpose flags passed through unchanged. Batches
+    /// with regular strides (including a broadcast operand, stride 0) become one strided-batched call.
+    /// </summary>
+    private sealed unsafe class GemmKernel(CudaBackend backend, GemmStep g) : IKernel
+    {
+        private readonly long _strideA = Stride(g.MapA, g.SizeA);
+        private readonly long _strideB = Stride(g.MapB, g.SizeB);
+
+        /// <summary>The element stride between batches, or -1 when the batch map is irregular.</summary>
+        private static long Stride(int[] map, int size)
+        {
+            if (map.All(m => m == 0)) { return 0; }
+            return map.Select((m, b) => m == b).All(x => x) ? size : -1;
+        }
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            CudaTensor a = Device(inputs[0]), b = Device(inputs[1]), c = Device(output);
+            if (output.Shape.Size == 0) { return; }
+            backend.EnsureCurrent();
+            var e = g.DType.SizeInBytes();
+            if (g.K == 0)
+            {
+                backend.Driver.Check(backend.Driver.cuMemsetD8Async(c.Pointer, 0, (nuint)c.Bytes, backend.Stream), "cuMemsetD8Async");
+                return;
+            }
+            var batches = g.MapA.Length;
+            var opA = g.TransA ? Cublas.OpT : Cublas.OpN;
+            var opB = g.TransB ? Cublas.OpT : Cublas.OpN;
+            var blas = backend.Blas;
+            var h = backend.BlasHandle;
+            long strideC = (long)g.M * g.N;
+            if (batches > 1 && _strideA >= 0 && _strideB >= 0)
+            {
+                if (g.DType == DType.Float32)
+                {
+                    float alpha = 1, beta = 0;
+                    Cublas.Check(blas.cublasSgemmStridedBatched(h, opB, opA, g.N, g.M, g.K, &alpha, b.Pointer, g.Ldb, _strideB, a.Pointer, g.Lda, _strideA,
+                                                                &beta, c.Pointer, g.N, strideC, batches), "cublasSgemmStridedBatched");
+                }
+                else
+                {
+                    double alpha = 1, beta = 0;
+                    Cublas.Check(blas.cublasDgemmStridedBatched(h, opB, opA, g.N, g.M, g.K, &alpha, b.Pointer, g.Ldb, _strideB, a.Pointer, g.Lda, _strideA,
+                                                                &beta, c.Pointer, g.N, strideC, batches), "cublasDgemmStridedBatched");
+                }
+                return;
+            }
+            for (var batch = 0; batch < batches; batch++)
+            {
+                var pa = a.Pointer + (ulong)((long)g.MapA[batch] * g.SizeA * e);
+                var pb = b.Pointer + (ulong)((long)g.MapB[batch] * g.SizeB * e);
+                var pc = c.Pointer + (ulong)(batch * strideC * e);
+                if (g.DType == DType.Float32)
+                {
+                    float alpha = 1, beta = 0;
+                    Cublas.Check(blas.cublasSgemm_v2(h, opB, opA, g.N, g.M, g.K, &alpha, pb, g.Ldb, pa, g.Lda, &beta, pc, g.N), "cublasSgemm_v2");
+                }
+                else
+                {
+                    double alpha = 1, beta = 0;
+                    Cublas.Check(blas.cublasDgemm_v2(h, opB, opA, g.N, g.M, g.K, &alpha, pb, g.Ldb, pa, g.Lda, &beta, pc, g.N), "cublasDgemm_v2");
+                }
+            }
+        }
+    }
+
+    /// <summary>A device-to-device copy on the stream.</summary>
+    private sealed class CopyKernel(CudaBackend backend, long bytes) : IKernel
+    {
+        public unsafe void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            if (bytes == 0) { return; }
+            backend.EnsureCurrent();
+            backend.Driver.Check(backend.Driver.cuMemcpyDtoDAsync_v2(Device(output).Pointer, Device(inputs[0]).Pointer, (nuint)bytes, backend.Stream), "cuMemcpyDtoDAsync_v2");
+        }
+    }
+
+    /// <summary>
+    /// The fallback for ops without a CUDA kernel (ArgMax, OneHot, Concat, Slice, …): download the inputs,
+    /// run the op's reference kernel on the host, upload the result. Correct but slow, and it synchronizes
+    /// the stream, so a plan that uses it cannot be captured into a CUDA graph.
+    /// </summary>
+    private sealed class FallbackKernel(CudaBackend backend, Op op, Shape shape, DType dtype) : IKernel
+    {
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var values = inputs.Select(backend.Download).ToArray();
+            backend.CopyIn(op.Reference(values, shape, dtype), output);
+        }
+    }
+}

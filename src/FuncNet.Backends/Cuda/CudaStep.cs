@@ -1,0 +1,30 @@
+namespace FuncNet.Backends.Cuda;
+
+/// <summary>
+/// What the CUDA backend does for one node at concrete shapes, decided without a device (so code
+/// generation is testable on any machine): a generated kernel, a cuBLAS GEMM, a device copy, or the
+/// reference fallback.
+/// </summary>
+internal abstract record CudaStep;
+
+/// <summary>
+/// A generated kernel launched as <c>entry(out, inputs…, scalars…, strides…)</c> over
+/// <see cref="Grid"/> blocks of <see cref="CudaCodeGenerator.BlockSize"/> threads.
+/// </summary>
+/// <param name="Source">The CUDA C body (without the prelude), with the entry point <see cref="CudaCodeGenerator.Entry"/>.</param>
+/// <param name="Inputs">Which of the node's inputs are passed, in order (a broadcast reads only its first).</param>
+/// <param name="Scalars">The 64-bit integer arguments after the pointers.</param>
+/// <param name="Strides">The stride structs after the scalars, one per strided input.</param>
+/// <param name="Grid">Blocks to launch.</param>
+/// <param name="Kind">A short description for messages and tests, e.g. <c>elementwise Sigmoid</c>.</param>
+/// <param name="Layouts">For elementwise kernels, how each passed input is read; empty for the others.</param>
+internal sealed record GeneratedStep(string Source, int[] Inputs, long[] Scalars, CudaStrides[] Strides, uint Grid, string Kind, CudaLayout[] Layouts) : CudaStep;
+
+/// <summary>A row-major (batched) GEMM C = op(A)·op(B) through cuBLAS; batch b reads A's batch MapA[b] and B's MapB[b].</summary>
+internal sealed record GemmStep(DType DType, bool TransA, bool TransB, int M, int N, int K, int Lda, int Ldb, int[] MapA, int[] MapB, int SizeA, int SizeB) : CudaStep;
+
+/// <summary>A device-to-device copy of the whole input (a reshape the plan did not alias).</summary>
+internal sealed record CopyStep(long Bytes) : CudaStep;
+
+/// <summary>The op's reference kernel on downloaded inputs, its result uploaded: correct, slow, and synchronizing.</summary>
+internal sealed record FallbackStep(string Reason) : CudaStep;

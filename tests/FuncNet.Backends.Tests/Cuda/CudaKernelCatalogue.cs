@@ -1,0 +1,85 @@
+using FuncNet.Backends.Cuda;
+using FuncNet.Backends.Tests.Cpu;
+using static FuncNet.Ops;
+
+namespace FuncNet.Backends.Tests.Cuda;
+
+/// <summary>
+/// Every kernel the CUDA backend would prepare for the conformance graphs (with their gradients, as written,
+/// simplified, and fused the way plans fuse them) and for a graph that applies every elementwise op of the
+/// catalogue, planned without a device.
+/// </summary>
+internal static class CudaKernelCatalogue
+{
+    /// <summary>One planned node: its op, its inputs' shapes, its shape, and the step the backend would run.</summary>
+    internal sealed record Planned(Op Op, Shape[] Inputs, Shape Shape, CudaStep Step);
+
+    /// <summary>Applies each elementwise op at least once, including Int32 arithmetic and casts both ways.</summary>
+    public static Expr[] EveryElementwiseOp(Expr[] x, DType dtype)
+    {
+        Expr a = x[0], b = x[1];
+        var other = dtype == DType.Float32 ? DType.Float64 : DType.Float32;
+        return
+        [
+            Abs(a), a + b, a - b, a * b, a / b, -a, Square(a), Sqrt(Abs(a) + 1.0), Exp(a), Log(Abs(a) + 1.0), Tanh(a), Sigmoid(a),
+            Softplus(a), Relu(a), Elu(a, 0.7), Selu(a), LeakyRelu(a, 0.1), Gaussian(a), Sign(a), Pow(Abs(a) + 1.0, b),
+            Maximum(a, b), Minimum(a, b), Equal(a, b), NotEqual(a, b), Less(a, b), LessEqual(a, b), Greater(a, b), GreaterEqual(a, b),
+            Where(Greater(a, b), a, b), Map(a, b, (p, q) => Sigmoid(p) * Exp(q) - p * p),
+            Cast(Cast(a, other), dtype), Cast(Cast(a * 10.0, DType.Int32) + Cast(b * 10.0, DType.Int32), dtype),
+        ];
+    }
+
+    /// <summary>The graphs: every conformance graph and the catalogue graph, with their input shapes.</summary>
+    public static IEnumerable<(string Name, Func<Expr[], DType, Expr[]> Build, Shape[] Shapes)> Graphs =>
+        ConformanceGraphs.All.Select(g => (g.Name, g.Build, ConformanceGraphs.Shapes[g.Name]))
+            .Append(("EveryElementwiseOp", EveryElementwiseOp, [Shape.Of(4, 5), Shape.Of(5)]));
+
+    /// <summary>The roots of a graph as the conformance suite runs it: the outputs and their gradients.</summary>
+    public static Expr[] Roots(Func<Expr[], DType, Expr[]> build, Shape[] shapes, DType dtype)
+    {
+        var inputs = shapes.Select((s, i) => Expr.Placeholder($"x{i}", s, dtype)).ToArray();
+        var outputs = build(inputs, dtype);
+        var scalar = outputs.Where(o => o.DType.IsFloat()).Select(o => ReduceSum(o * o)).Aggregate((p, q) => p + q);
+        return outputs.Concat(Gradients(scalar, inputs)).ToArray();
+    }
+
+    /// <summary>Every node with inputs, planned, over the raw, simplified and fused forms of every graph in one dtype.</summary>
+    public static IReadOnlyList<Planned> Plan(DType dtype)
+    {
+        var result = new List<Planned>();
+        foreach (var (_, build, shapes) in Graphs)
+        {
+            var raw = Roots(build, shapes, dtype);
+            var simplified = Simplifier.Simplify(raw);
+            foreach (var roots in new[] { raw, simplified, Fusion.Fuse(simplified) })
+            {
+                foreach (var node in GraphWalk.Topological(roots).Where(n => n.Inputs.Count > 0))
+                {
+                    var inputs = node.Inputs.Select(i => i.Shape).ToArray();
+                    result.Add(new Planned(node.Op, inputs, node.Shape,
+                        CudaKernelPlanner.Plan(node.Op, inputs, node.Inputs.Select(i => i.DType).ToArray(), node.Shape, node.DType)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The op types that appear in the graphs, including inside map bodies.</summary>
+    public static IReadOnlySet<Type> OpTypes(DType dtype)
+    {
+        var types = new HashSet<Type>();
+        foreach (var (_, build, shapes) in Graphs)
+        {
+            var raw = Roots(build, shapes, dtype);
+            foreach (var roots in new[] { raw, Fusion.Fuse(Simplifier.Simplify(raw)) })
+            {
+                foreach (var node in GraphWalk.Topological(roots))
+                {
+                    types.Add(node.Op.GetType());
+                    if (node.Op is MapOp m) { types.UnionWith(GraphWalk.Topological([m.Body]).Select(n => n.Op.GetType())); }
+                }
+            }
+        }
+        return types;
+    }
+}
