@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the native pieces FuncNet's full experience uses, from Debian's packages:
-#   - Intel MKL (libmkl-rt, non-free): the CPU BLAS of the MKL backend;
+#   - Intel MKL (libmkl-rt, non-free) and OpenBLAS (libopenblas0-pthread): the CPU GEMMs, measured per shape;
 #   - NVRTC (libnvrtc11.2, non-free): compiles generated CUDA kernels (also without a GPU, to PTX);
 #   - the Fashion-MNIST data set (dataset-fashion-mnist): /usr/share/datasets/fashion-mnist/*.gz.
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(libmkl-rt libnvrtc11.2 dataset-fashion-mnist)
+packages=(libmkl-rt libopenblas0-pthread libnvrtc11.2 dataset-fashion-mnist)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -8,13 +8,18 @@ namespace FuncNet.Backends;
 public static class BackendSelector
 {
     /// <summary>The names <see cref="Resolve"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "managed", "mkl", "cuda"];
+    public static IReadOnlyList<string> Names { get; } = ["auto", "reference", "managed", "mkl", "openblas", "cuda"];
 
     private static readonly Lazy<IBackend> Managed = new(Cpu.CpuBackend.CreateManaged);
     private static readonly Lazy<IBackend> Mkl = new(Cpu.CpuBackend.CreateMkl);
+    private static readonly Lazy<IBackend> OpenBlas = new(Cpu.CpuBackend.CreateOpenBlas);
+    private static readonly Lazy<IBackend> FastestCpu = new(() => Cpu.CpuBackend.CreateFastestNative() ?? Managed.Value);
     private static readonly Lazy<IBackend> Cuda = new(() => FuncNet.Backends.Cuda.CudaBackend.Create());
 
-    /// <summary>The fastest backend available here: MKL when it loads, else managed; <c>FUNCNET_BACKEND</c> overrides.</summary>
+    /// <summary>
+    /// The fastest backend available here: native GEMMs (MKL and OpenBLAS, measured per shape) when one
+    /// loads, else managed; <c>FUNCNET_BACKEND</c> overrides.
+    /// </summary>
     public static IBackend Auto() => Resolve(null);
 
     /// <summary>The backend with that name (case-insensitive); throws a <see cref="FuncNetException"/> listing the valid names otherwise.</summary>
@@ -23,10 +28,11 @@ public static class BackendSelector
         var n = string.IsNullOrWhiteSpace(name) ? Environment.GetEnvironmentVariable("FUNCNET_BACKEND") ?? "auto" : name;
         return n.Trim().ToLowerInvariant() switch
         {
-            "auto" => Cpu.CpuBackend.MklAvailable ? Mkl.Value : Managed.Value,
+            "auto" => FastestCpu.Value,
             "reference" => ReferenceBackend.Instance,
             "managed" => Managed.Value,
             "mkl" => Mkl.Value,
+            "openblas" => OpenBlas.Value,
             "cuda" => Cuda.Value,
             _ => throw new FuncNetException($"Unknown backend '{n}'; expected one of: {string.Join(", ", Names)}."),
         };

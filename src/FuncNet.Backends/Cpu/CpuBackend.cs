@@ -20,11 +20,37 @@ public sealed class CpuBackend : IBackend
     /// <summary>The managed backend: no native code at all (the embedded default of a fresh machine).</summary>
     public static CpuBackend CreateManaged() => new(new ManagedGemm());
 
-    /// <summary>The MKL backend; throws a <see cref="BackendUnavailableException"/> naming the paths tried when MKL does not load.</summary>
+    /// <summary>The MKL backend: every GEMM through MKL. Throws a <see cref="BackendUnavailableException"/> naming the paths tried when MKL does not load.</summary>
     public static CpuBackend CreateMkl()
     {
         var (mkl, error) = MklLibrary.Load();
-        return mkl is null ? throw new BackendUnavailableException(error) : new CpuBackend(new MklGemm(mkl));
+        return mkl is null ? throw new BackendUnavailableException(error) : new CpuBackend(new CblasGemm(mkl.Blas));
+    }
+
+    /// <summary>
+    /// The fastest native backend here: MKL and OpenBLAS (whichever load), each GEMM shape served by the
+    /// provider measured fastest for it on first use; null when neither loads. Its results may differ in the
+    /// last bits from run to run of the process if the measured choice differs; use <see cref="CreateMkl"/>
+    /// for reproducibility.
+    /// </summary>
+    public static CpuBackend? CreateFastestNative()
+    {
+        var providers = new List<IGemm>();
+        if (MklLibrary.Load().Library is { } mkl) { providers.Add(new CblasGemm(mkl.Blas)); }
+        if (OpenBlasLibrary.Load().Blas is { } openBlas) { providers.Add(new CblasGemm(openBlas)); }
+        return providers.Count switch
+        {
+            0 => null,
+            1 => new CpuBackend(providers[0]),
+            _ => new CpuBackend(new MeasuredGemm(providers)),
+        };
+    }
+
+    /// <summary>The OpenBLAS backend; throws a <see cref="BackendUnavailableException"/> naming the paths tried when OpenBLAS does not load.</summary>
+    public static CpuBackend CreateOpenBlas()
+    {
+        var (blas, error) = OpenBlasLibrary.Load();
+        return blas is null ? throw new BackendUnavailableException(error) : new CpuBackend(new CblasGemm(blas));
     }
 
     /// <summary>True when Intel MKL loads on this machine.</summary>

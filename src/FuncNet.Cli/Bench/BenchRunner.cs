@@ -10,6 +10,8 @@ namespace FuncNet.Cli.Bench;
 /// </summary>
 internal static class BenchRunner
 {
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Runs the named workloads (all when none) for at least <paramref name="seconds"/> each after a warm-up; returns the results.</summary>
     public static IReadOnlyList<Dictionary<string, object>> Run(IReadOnlyList<string> names, IBackend backend, double seconds, TextWriter output)
     {
@@ -48,7 +50,7 @@ internal static class BenchRunner
                 ["samples"] = samples.Count,
             };
             results.Add(result);
-            output.WriteLine(JsonSerializer.Serialize(result));
+            output.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
             output.Flush();
         }
         return results;

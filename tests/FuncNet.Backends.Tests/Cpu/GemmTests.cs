@@ -46,13 +46,8 @@ public class GemmTests
     public void ManagedGemmMatchesTheDefinition(bool ta, bool tb, PositiveInt m, PositiveInt n, PositiveInt k, int seed) =>
         Check(new ParallelGemm(new ManagedGemm()), ta, tb, m.Get % 70 + 1, n.Get % 70 + 1, k.Get % 90 + 1, seed);
 
-    [SkippableFact]
-    public void MklGemmMatchesTheDefinition()
+    private static void CheckShapes(IGemm gemm)
     {
-        var backend = Backends.Get("mkl");
-        Assert.Equal("mkl", backend.Name);
-        var (mkl, _) = FuncNet.Backends.Cpu.Mkl.MklLibrary.Load();
-        var gemm = new ParallelGemm(new FuncNet.Backends.Cpu.Mkl.MklGemm(mkl!));
         var seed = 1;
         foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 3, 5), (64, 65, 66), (300, 20, 200), (5, 400, 300) })
         {
@@ -64,5 +59,47 @@ public class GemmTests
                 }
             }
         }
+    }
+
+    [SkippableFact]
+    public void MklGemmMatchesTheDefinition()
+    {
+        Backends.Get("mkl");
+        var (mkl, _) = FuncNet.Backends.Cpu.Mkl.MklLibrary.Load();
+        CheckShapes(new ParallelGemm(new CblasGemm(mkl!.Blas)));
+    }
+
+    [SkippableFact]
+    public void OpenBlasGemmMatchesTheDefinition()
+    {
+        var (blas, error) = OpenBlasLibrary.Load();
+        if (blas is null && Backends.MklRequired)
+        {
+            Assert.Fail("native libraries are required (FUNCNET_REQUIRE_MKL=1) but " + error);
+        }
+        Skip.If(blas is null, error);
+        CheckShapes(new ParallelGemm(new CblasGemm(blas!)));
+    }
+
+    /// <summary>A provider that is right but slow: the measured choice must avoid it, and results stay right either way.</summary>
+    private sealed class SlowGemm(IGemm inner) : IGemm
+    {
+        public string Name => "slow";
+
+        public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha, T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            Thread.Sleep(5);
+            inner.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+    }
+
+    [Fact]
+    public void MeasuredGemmPicksTheFasterProviderPerShapeAndStaysCorrect()
+    {
+        var measured = new MeasuredGemm([new SlowGemm(new ManagedGemm()), new ManagedGemm()]);
+        CheckShapes(measured);
+        Assert.NotEmpty(measured.Choices);
+        Assert.All(measured.Choices.Values, name => Assert.Equal("managed", name));
     }
 }

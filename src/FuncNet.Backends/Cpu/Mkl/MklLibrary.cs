@@ -10,14 +10,8 @@ namespace FuncNet.Backends.Cpu.Mkl;
 /// </summary>
 internal sealed unsafe class MklLibrary
 {
-    private const int RowMajor = 101;
-    private const int NoTrans = 111;
-    private const int Trans = 112;
-
     private static readonly Lazy<(MklLibrary? Library, string Error)> Loaded = new(TryLoad);
 
-    private readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> _sgemm;
-    private readonly delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void> _dgemm;
     private readonly delegate* unmanaged[Cdecl]<int, void> _setNumThreads;
     private readonly delegate* unmanaged[Cdecl]<int, int> _cbwr;
 
@@ -25,8 +19,7 @@ internal sealed unsafe class MklLibrary
     {
         Path = path;
         ChooseLayers(handle);
-        _sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)NativeLibrary.GetExport(handle, "cblas_sgemm");
-        _dgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, double, double*, int, double*, int, double, double*, int, void>)NativeLibrary.GetExport(handle, "cblas_dgemm");
+        Blas = new Cblas("mkl", handle);
         _setNumThreads = (delegate* unmanaged[Cdecl]<int, void>)NativeLibrary.GetExport(handle, "MKL_Set_Num_Threads");
         _cbwr = NativeLibrary.TryGetExport(handle, "mkl_cbwr_set", out var cbwr) ? (delegate* unmanaged[Cdecl]<int, int>)cbwr : null;
     }
@@ -70,6 +63,9 @@ internal sealed unsafe class MklLibrary
 
     /// <summary>The threading layer chosen: gnu-openmp or sequential.</summary>
     public static string Threading { get; private set; } = "";
+
+    /// <summary>MKL's CBLAS GEMMs.</summary>
+    public Cblas Blas { get; }
 
     /// <summary>The file that was loaded.</summary>
     public string Path { get; }
@@ -116,9 +112,4 @@ internal sealed unsafe class MklLibrary
         return _cbwr != null && _cbwr(cbwrCompatible) == 0;
     }
 
-    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
-        _sgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-
-    public void Dgemm(bool transA, bool transB, int m, int n, int k, double alpha, double* a, int lda, double* b, int ldb, double beta, double* c, int ldc) =>
-        _dgemm(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }

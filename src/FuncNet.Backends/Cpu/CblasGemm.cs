@@ -1,13 +1,11 @@
 using System.Numerics;
 
-namespace FuncNet.Backends.Cpu.Mkl;
+namespace FuncNet.Backends.Cpu;
 
-/// <summary>GEMM through MKL's cblas_sgemm/cblas_dgemm, with transpose flags passed straight through.</summary>
-internal sealed unsafe class MklGemm(MklLibrary mkl) : IGemm
+/// <summary>GEMM through a CBLAS library (MKL or OpenBLAS), with transpose flags passed straight through.</summary>
+internal sealed unsafe class CblasGemm(Cblas blas) : IGemm
 {
-    public string Name => "mkl";
-
-    public MklLibrary Library => mkl;
+    public string Name => blas.Name;
 
     public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                         T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
@@ -21,7 +19,7 @@ internal sealed unsafe class MklGemm(MklLibrary mkl) : IGemm
         {
             fixed (float* pa = (float[])(object)a, pb = (float[])(object)b, pc = (float[])(object)c)
             {
-                mkl.Sgemm(transA, transB, m, n, k, float.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
+                blas.Sgemm(transA, transB, m, n, k, float.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
                           float.CreateTruncating(beta), pc + cOffset, Math.Max(1, ldc));
             }
         }
@@ -29,7 +27,7 @@ internal sealed unsafe class MklGemm(MklLibrary mkl) : IGemm
         {
             fixed (double* pa = (double[])(object)a, pb = (double[])(object)b, pc = (double[])(object)c)
             {
-                mkl.Dgemm(transA, transB, m, n, k, double.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
+                blas.Dgemm(transA, transB, m, n, k, double.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
                           double.CreateTruncating(beta), pc + cOffset, Math.Max(1, ldc));
             }
         }

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Numerics;
+
+namespace FuncNet.Backends.Cpu;
+
+/// <summary>
+/// Picks, for each GEMM shape (element type, m, n, k, transpose flags), the fastest of several providers
+/// by timing them on the first call of that shape, and remembers the choice for the process. A plan calls
+/// the same shapes every step, so the measurement is paid once. Choices are reported by <see cref="Choices"/>.
+/// </summary>
+internal sealed class MeasuredGemm(IReadOnlyList<IGemm> providers) : IGemm
+{
+    private readonly ConcurrentDictionary<(Type, int, int, int, bool, bool), IGemm> _choice = new();
+
+    public string Name => string.Join("+", providers.Select(p => p.Name));
+
+    /// <summary>The provider chosen per shape so far.</summary>
+    public IReadOnlyDictionary<string, string> Choices =>
+        _choice.ToDictionary(c => $"{c.Key.Item1.Name} {c.Key.Item2}x{c.Key.Item4}·{c.Key.Item4}x{c.Key.Item3}{(c.Key.Item5 ? " Aᵀ" : "")}{(c.Key.Item6 ? " Bᵀ" : "")}", c => c.Value.Name);
+
+    public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+                        T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var key = (typeof(T), m, n, k, transA, transB);
+        if (!_choice.TryGetValue(key, out var gemm))
+        {
+            // Trial runs write C, so they are only possible when C's old contents do not matter (β = 0);
+            // otherwise the first provider serves until a β = 0 call of this shape decides.
+            if (beta != T.Zero)
+            {
+                providers[0].Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+                return;
+            }
+            gemm = _choice.GetOrAdd(key, _ => Fastest(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc));
+        }
+        gemm.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    private IGemm Fastest<T>(bool transA, bool transB, int m, int n, int k, T alpha,
+                             T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T[] c, int cOffset, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IGemm best = providers[0];
+        var bestTime = double.MaxValue;
+        foreach (var p in providers)
+        {
+            // One warm-up, then the best of three: robust against a noisy neighbour.
+            p.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, T.Zero, c, cOffset, ldc);
+            for (var trial = 0; trial < 3; trial++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                p.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, T.Zero, c, cOffset, ldc);
+                var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (elapsed < bestTime)
+                {
+                    (best, bestTime) = (p, elapsed);
+                }
+            }
+        }
+        return best;
+    }
+}
