@@ -59,6 +59,10 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public string Name => _gemm.Name;
 
+    /// <summary>For a backend that measures its GEMM providers: which one serves each shape so far (empty otherwise).</summary>
+    public IReadOnlyDictionary<string, string> GemmChoices =>
+        _gemm is ParallelGemm { Inner: MeasuredGemm measured } ? measured.Choices : new Dictionary<string, string>();
+
     /// <inheritdoc />
     public long LiveTensors => Interlocked.Read(ref _live);
 

@@ -17,7 +17,7 @@ internal sealed class MeasuredGemm(IReadOnlyList<IGemm> providers) : IGemm
 
     /// <summary>The provider chosen per shape so far.</summary>
     public IReadOnlyDictionary<string, string> Choices =>
-        _choice.ToDictionary(c => $"{c.Key.Item1.Name} {c.Key.Item2}x{c.Key.Item4}·{c.Key.Item4}x{c.Key.Item3}{(c.Key.Item5 ? " Aᵀ" : "")}{(c.Key.Item6 ? " Bᵀ" : "")}", c => c.Value.Name);
+        _choice.ToDictionary(c => $"{c.Key.Item1.Name} m={c.Key.Item2} n={c.Key.Item3} k={c.Key.Item4}{(c.Key.Item5 ? " Aᵀ" : "")}{(c.Key.Item6 ? " Bᵀ" : "")}", c => c.Value.Name);
 
     public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                         T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)

@@ -49,6 +49,10 @@ internal static class BenchRunner
                 [w.Unit] = Math.Round(median * scale, 4),
                 ["samples"] = samples.Count,
             };
+            if (backend is FuncNet.Backends.Cpu.CpuBackend { GemmChoices.Count: > 0 } cpu)
+            {
+                result["gemm_choices"] = cpu.GemmChoices;
+            }
             results.Add(result);
             output.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
             output.Flush();
