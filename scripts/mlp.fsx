@@ -4,19 +4,15 @@
 #r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Core.dll"
 #r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Linq.dll"
 
+#load "lib/Fixtures.fsx"
+
 open System
-open System.IO
-open System.Text.Json
 open FuncNet
 open type FuncNet.Ops
+open Fixtures
 
-let fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(__SOURCE_DIRECTORY__, "../../shared/fixtures/tensorslow/mlp_seed0.json"))).RootElement
-let tensor (name: string) =
-    let e = fixture.GetProperty(name)
-    if e.[0].ValueKind = JsonValueKind.Array then
-        e.EnumerateArray() |> Seq.map (fun r -> r.EnumerateArray() |> Seq.map (fun v -> v.GetDouble()) |> Array.ofSeq) |> Array.ofSeq |> Tensor.FromArray
-    else
-        e.EnumerateArray() |> Seq.map (fun v -> v.GetDouble()) |> Array.ofSeq |> Tensor.FromArray
+let fixture = loadFixture "tensorslow/mlp_seed0.json"
+let tensor = tensorOf fixture
 
 let X = Expr.Placeholder("X", -1, 2)
 let c = Expr.Placeholder("c", -1, 2)

@@ -4,16 +4,16 @@
 #r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Core.dll"
 #r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Linq.dll"
 
+#load "lib/Fixtures.fsx"
+
 open System
-open System.IO
-open System.Text.Json
 open FuncNet
 open type FuncNet.Ops
+open Fixtures
 
-let fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(__SOURCE_DIRECTORY__, "../../shared/fixtures/tensorslow/perceptron_seed0.json"))).RootElement
-let matrix (name: string) =
-    fixture.GetProperty(name).EnumerateArray() |> Seq.map (fun r -> r.EnumerateArray() |> Seq.map (fun v -> v.GetDouble()) |> Array.ofSeq) |> Array.ofSeq |> Tensor.FromArray
-let vector (name: string) = fixture.GetProperty(name).EnumerateArray() |> Seq.map (fun v -> v.GetDouble()) |> Array.ofSeq |> Tensor.FromArray
+let fixture = loadFixture "tensorslow/perceptron_seed0.json"
+let matrix = tensorOf fixture
+let vector = tensorOf fixture
 
 let X = Expr.Placeholder("X", -1, 2)
 let c = Expr.Placeholder("c", -1, 2)
