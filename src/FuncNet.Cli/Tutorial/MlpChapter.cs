@@ -24,20 +24,13 @@ internal sealed class MlpChapter : Chapter
         var names = new[] { "W_hidden", "b_hidden", "W_output", "b_output" };
         var v = names.ToDictionary(n => n, n => Expr.Variable(n, initial[n]));
         var p = Softmax(MatMul(Sigmoid(MatMul(xp, v["W_hidden"]) + v["b_hidden"]), v["W_output"]) + v["b_output"]);
-        var j = Losses.CategoricalCrossEntropy(cp, p, Reduction.Sum);
-        var step = new GradientDescentOptimizer(learningRate).Minimize(j);
-        using var session = new Session(backend);
         var feeds = new Dictionary<Expr, Tensor> { [xp] = x, [cp] = c };
-        var losses = new List<double>(steps);
-        for (var i = 0; i < steps; i++)
+        var (run, session) = TrainingRun.GradientDescent(p, cp, feeds, v, learningRate, steps, backend, onStep);
+        using (session)
         {
-            losses.Add(session.Run(step, feeds).ToScalar());
-            onStep?.Invoke(i, losses[^1]);
+            var classes = session.Run(ArgMax(p, 1), (xp, GridPoints())).ToIntArray();
+            return (run, string.Concat(classes.Select(k => (char)('0' + k))));
         }
-        var final = session.Run([j, Losses.Accuracy(cp, p)], feeds);
-        var classes = session.Run(ArgMax(p, 1), (xp, GridPoints())).ToIntArray();
-        var run = new TrainingRun(losses, names.ToDictionary(n => n, n => session.GetValue(v[n])), final[1].ToScalar(), final[0].ToScalar());
-        return (run, string.Concat(classes.Select(k => (char)('0' + k))));
     }
 
     /// <summary>The grid points, x-major: row i·50 + k is (linspace[i], linspace[k]).</summary>

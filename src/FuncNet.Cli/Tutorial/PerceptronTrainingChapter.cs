@@ -20,19 +20,10 @@ internal sealed class PerceptronTrainingChapter : Chapter
         var w = Expr.Variable("W", w0);
         var b = Expr.Variable("b", b0);
         var p = Softmax(MatMul(xp, w) + b);
-        var j = Losses.CategoricalCrossEntropy(cp, p, Reduction.Sum);
-        var step = new GradientDescentOptimizer(learningRate).Minimize(j);
-        using var session = new Session(backend);
         var feeds = new Dictionary<Expr, Tensor> { [xp] = x, [cp] = c };
-        var losses = new List<double>(steps);
-        for (var i = 0; i < steps; i++)
-        {
-            losses.Add(session.Run(step, feeds).ToScalar());
-            onStep?.Invoke(i, losses[^1]);
-        }
-        var final = session.Run([j, Losses.Accuracy(cp, p)], feeds);
-        return new TrainingRun(losses, new Dictionary<string, Tensor> { ["W"] = session.GetValue(w), ["b"] = session.GetValue(b) },
-            final[1].ToScalar(), final[0].ToScalar());
+        var (run, session) = TrainingRun.GradientDescent(p, cp, feeds, new Dictionary<string, Expr> { ["W"] = w, ["b"] = b }, learningRate, steps, backend, onStep);
+        session.Dispose();
+        return run;
     }
 
     public override void Run(TutorialContext context)
