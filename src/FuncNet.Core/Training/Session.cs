@@ -96,6 +96,45 @@ public sealed class Session : IDisposable
         _store.Set(variable, value);
     }
 
+    /// <summary>
+    /// Saves the current values of <paramref name="variables"/> (by their names, which must be unique) to a
+    /// safetensors checkpoint at <paramref name="path"/>, atomically (see <see cref="Checkpoint"/>).
+    /// </summary>
+    public void Save(string path, IReadOnlyList<Expr> variables) => Save(path, variables, null);
+
+    /// <summary>Saves the current values of <paramref name="variables"/> with string <paramref name="metadata"/>, atomically.</summary>
+    public void Save(string path, IReadOnlyList<Expr> variables, IReadOnlyDictionary<string, string>? metadata)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(path);
+        var named = VariableCheckpoint.Named(variables, "Session.Save");
+        var values = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
+        using (Exclusive())
+        {
+            foreach (var (name, variable) in named) { values.Add(name, _store.Get(variable)); }
+        }
+        Checkpoint.Save(path, values, metadata);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="variables"/> to the values saved under their names in the checkpoint at
+    /// <paramref name="path"/> (other entries are ignored) and returns the checkpoint's metadata. Every
+    /// name, shape and dtype is checked before any variable changes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Restore(string path, IReadOnlyList<Expr> variables)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(path);
+        var named = VariableCheckpoint.Named(variables, "Session.Restore");
+        var contents = Checkpoint.Read(path);
+        var matched = VariableCheckpoint.Match(path, contents.Tensors, named);
+        using (Exclusive())
+        {
+            foreach (var (variable, value) in matched) { _store.Set(variable, value); }
+        }
+        return contents.Metadata;
+    }
+
     /// <summary>Forgets every assigned value: all variables go back to their initial values.</summary>
     public void ResetVariables()
     {
