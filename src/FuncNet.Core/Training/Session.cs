@@ -28,6 +28,13 @@ public sealed class Session : IDisposable
     /// <summary>The backend every plan of this session runs on.</summary>
     public IBackend Backend { get; }
 
+    /// <summary>
+    /// When true, every run checks each kernel's output for NaN and infinity and throws
+    /// <see cref="NumericsException"/> at the first op that produces one (see <see cref="Plan.CheckNumerics"/>).
+    /// For debugging a diverging model: it makes runs much slower.
+    /// </summary>
+    public bool CheckNumerics { get; set; }
+
     /// <summary>How many distinct plans the session has compiled (one per distinct fetch list).</summary>
     public int CompiledPlanCount => _plans.Count;
 
@@ -48,6 +55,7 @@ public sealed class Session : IDisposable
         if (fetches.Count == 0) { return []; }
         var plan = PlanFor(fetches, () => Plan.Compile(fetches, Backend));
         using var _ = Exclusive();
+        plan.CheckNumerics = CheckNumerics;
         return plan.Run(feeds, _store);
     }
 
@@ -65,6 +73,7 @@ public sealed class Session : IDisposable
         ArgumentNullException.ThrowIfNull(step);
         var plan = PlanFor(step.Outputs, () => step.Build(Backend));
         using var _ = Exclusive();
+        plan.CheckNumerics = CheckNumerics;
         // The plan computes every new value from the old ones, then installs them all in the store, on the
         // backend and in place: a simultaneous update with no copy through the host.
         return plan.Run(feeds, _store)[0];
