@@ -5,7 +5,7 @@ namespace FuncNet.Backends.Tests.Reliability;
 
 /// <summary>
 /// What is thread-safe: a compiled Plan run from many threads at once (each run rents its own arena) gives
-/// exactly the sequential results; a Session used from two threads at once throws a clear error.
+/// the sequential results (bitwise on Reference and managed, to rounding on MKL); a Session used from two threads at once throws a clear error.
 /// </summary>
 public class ConcurrencyTests
 {
@@ -47,7 +47,13 @@ public class ConcurrencyTests
         foreach (var t in threads) { t.Join(); }
         for (var i = 0; i < inputs.Length; i++)
         {
-            for (var j = 0; j < expected[i].Length; j++) { Assert.True(expected[i][j].Equals(actual[i][j]), $"{backend.Name}: input {i}, output {j} differs"); }
+            for (var j = 0; j < expected[i].Length; j++)
+            {
+                // MKL picks its own thread count per call, and with it the summation order, so it agrees to
+                // rounding; the managed and Reference backends agree bit for bit.
+                var same = backendName == "mkl" ? expected[i][j].AllClose(actual[i][j], 1e-12, 1e-12) : expected[i][j].Equals(actual[i][j]);
+                Assert.True(same, $"{backend.Name}: input {i}, output {j} differs");
+            }
         }
     }
 

@@ -3,7 +3,12 @@ using static FuncNet.Ops;
 
 namespace FuncNet.Backends.Tests.Reliability;
 
+/// <summary>Runs its tests alone: the managed heap is measured for the whole process, so other tests must not allocate meanwhile.</summary>
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public class RunsAlone;
+
 /// <summary>Long runs hold no growing memory: managed heap and backend live-tensor counts stay flat, and disposal returns them to the baseline.</summary>
+[Collection(nameof(RunsAlone))]
 public class ResourceTests
 {
     private static long ManagedBytes()
