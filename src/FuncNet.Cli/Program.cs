@@ -23,6 +23,7 @@ public static class Program
             TutorialCommand.Create(output),
             TrainCommand.Create(output),
             BenchCommand.Create(output),
+            CheckpointStressCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -101,9 +101,53 @@ public class FashionMnistDataTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("epoch  2:", output);
         Assert.Contains("confusion matrix", output);
-        var saved = Checkpoint.Load(save);
-        Assert.Equal(["hidden1/kernel", "hidden1/bias", "hidden2/kernel", "hidden2/bias", "output/kernel", "output/bias"], saved.Select(s => s.Name));
-        Assert.Equal(Shape.Of(784, 8), saved[0].Value.Shape);
+        var saved = FuncNet.Checkpoint.Read(save);
+        Assert.Equal(["hidden1/kernel", "hidden1/bias", "hidden2/kernel", "hidden2/bias", "output/kernel", "output/bias"], saved.Tensors.Keys.Take(6));
+        Assert.Contains("hidden1/kernel/momentum", saved.Tensors.Keys);
+        Assert.Equal(Shape.Of(784, 8), saved.Tensors["hidden1/kernel"].Shape);
+        Assert.Equal("2", saved.Metadata["epoch"]);
+    }
+
+    private (int Code, string Output, string Error) TrainTiny(int epochs, string save, string? resume = null, string hidden = "8,4") =>
+        CliRunner.Run([
+            "train", "fashion-mnist", "--data", _dir, "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--hidden", hidden,
+            "--batch-size", "7", "--backend", "reference", "--out", Path.Combine(_dir, "out"), "--save", save, .. resume is null ? Array.Empty<string>() : ["--resume", resume]]);
+
+    /// <summary>Two epochs straight, or one epoch, a checkpoint and a resumed second: the same weights and Adam state, bit for bit.</summary>
+    [Fact]
+    public void ResumingFromACheckpointContinuesExactlyWhereTheRunStopped()
+    {
+        Write(20);
+        var straight = Path.Combine(_dir, "straight.safetensors");
+        var first = Path.Combine(_dir, "first.safetensors");
+        var resumed = Path.Combine(_dir, "resumed.safetensors");
+        var r = TrainTiny(2, straight);
+        Assert.True(r.Code == 0, r.Error);
+        r = TrainTiny(1, first);
+        Assert.True(r.Code == 0, r.Error);
+        r = TrainTiny(2, resumed, resume: first);
+        Assert.True(r.Code == 0, r.Error);
+        Assert.Contains("resumed from", r.Output);
+        Assert.Contains("epoch  2:", r.Output);
+        Assert.DoesNotContain("epoch  1:", r.Output);
+        var a = FuncNet.Checkpoint.Load(straight);
+        var b = FuncNet.Checkpoint.Load(resumed);
+        Assert.Equal(a.Keys, b.Keys);
+        Assert.Contains("step", a.Keys);
+        foreach (var (name, value) in a) { Assert.True(value.Equals(b[name]), $"{name} differs after resuming"); }
+    }
+
+    [Fact]
+    public void ResumeRejectsAnotherModelACompletedRunAndACorruptFile()
+    {
+        Write(20);
+        var save = Path.Combine(_dir, "m.safetensors");
+        Assert.Equal(0, TrainTiny(1, save).Code);
+        CliRunner.AssertOneLineError(TrainTiny(2, Path.Combine(_dir, "n.safetensors"), save, hidden: "5"), 2, "the checkpoint is of --hidden 8,4");
+        CliRunner.AssertOneLineError(TrainTiny(1, Path.Combine(_dir, "n.safetensors"), save), 2, "has completed 1 epoch(s)");
+        var bytes = File.ReadAllBytes(save);
+        File.WriteAllBytes(save, bytes[..(bytes.Length - 3)]);
+        CliRunner.AssertOneLineError(TrainTiny(2, Path.Combine(_dir, "n.safetensors"), save), 1, "truncated");
     }
 
     [FashionMnistFact]

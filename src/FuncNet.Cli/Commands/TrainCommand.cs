@@ -18,13 +18,14 @@ internal static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam.", DefaultValueFactory = _ => defaults.Optimizer };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling.", DefaultValueFactory = _ => 0 };
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
-        var save = new Option<string?>("--save") { Description = "Save the trained weights to this file." };
+        var save = new Option<string?>("--save") { Description = "Save weights and optimizer state to this safetensors file after every epoch (atomically)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by --save; --epochs counts the total, including the epochs already done." };
         var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => FashionMnistData.DefaultDirectory };
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
         var fashion = new Command("fashion-mnist", "Train an MLP on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
         {
-            epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, data, outDir, limit,
+            epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, data, outDir, limit,
         };
         fashion.SetAction(parse =>
         {
@@ -39,6 +40,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 Backend = parse.GetValue(backend),
                 SavePath = parse.GetValue(save),
+                ResumePath = parse.GetValue(resume),
                 DataDirectory = parse.GetValue(data)!,
                 OutDirectory = parse.GetValue(outDir)!,
                 Limit = parse.GetValue(limit),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FuncNet.Layers;
 using Spectre.Console;
 using static FuncNet.Ops;
@@ -42,6 +43,14 @@ internal static class FashionMnistTrainer
         };
         var step = optimizer.Minimize(loss);
         using var session = new Session(backend);
+        // Weights and optimizer state (moments, step count) together: a resumed run continues exactly.
+        Expr[] state = [.. model.Variables, .. step.SlotVariables];
+        var firstEpoch = 1;
+        if (options.ResumePath is { } resume)
+        {
+            firstEpoch = Resume(session, state, resume, options) + 1;
+            output.WriteLine($"resumed from {resume} after epoch {firstEpoch - 1}");
+        }
 
         output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} over the run), batch {options.BatchSize}, " +
             $"{options.Epochs} epochs, {train.Count} training / {test.Count} test examples, seed {options.Seed}, backend {backend.Name}");
@@ -53,7 +62,9 @@ internal static class FashionMnistTrainer
         var trainProbe = train.Take(10_000);
         var epochs = new List<EpochResult>();
         int[,] confusion = new int[10, 10];
-        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        // Replay the shuffles of the epochs already done, so a resumed run sees the batches an uninterrupted one would.
+        for (var done = 1; done < firstEpoch; done++) { random.Shuffle(order); }
+        for (var epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
             random.Shuffle(order);
             var clock = Stopwatch.StartNew();
@@ -98,13 +109,46 @@ internal static class FashionMnistTrainer
             var result = new EpochResult(epoch, lossTotal / train.Count, trainAccuracy, testLoss, testAccuracy, seconds, train.Count / seconds);
             epochs.Add(result);
             output.WriteLine($"epoch {epoch,2}: train loss {result.TrainLoss:F4} acc {result.TrainAccuracy:F4} | test loss {result.TestLoss:F4} acc {result.TestAccuracy:F4} | {seconds:F1} s, {result.ExamplesPerSecond:F0} ex/s");
-        }
-        if (options.SavePath is { } path)
-        {
-            Checkpoint.Save(path, model.Variables.Select(v => (v.Name!, session.GetValue(v))).ToArray());
-            output.WriteLine($"saved the weights to {path}");
+            if (options.SavePath is { } path)
+            {
+                // After every epoch, atomically: an interrupted run loses at most the epoch in progress.
+                session.Save(path, state, Metadata(options, epoch));
+                output.WriteLine($"saved epoch {epoch} to {path}");
+            }
         }
         return new FashionMnistResult(epochs, confusion, backend.Name);
+    }
+
+    /// <summary>What a checkpoint records besides the tensors: enough to check that a resumed run trains the same model.</summary>
+    private static Dictionary<string, string> Metadata(TrainOptions options, int epoch) => new()
+    {
+        ["funcnet.model"] = "fashion-mnist-mlp",
+        ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+        ["hidden"] = string.Join(",", options.Hidden),
+        ["optimizer"] = options.Optimizer,
+        ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Restores weights and optimizer state; returns the number of epochs the checkpoint had completed.</summary>
+    private static int Resume(Session session, IReadOnlyList<Expr> state, string path, TrainOptions options)
+    {
+        var saved = Checkpoint.Read(path).Metadata;
+        string Saved(string key) => saved.TryGetValue(key, out var v) ? v : "(none)";
+        if (Saved("funcnet.model") != "fashion-mnist-mlp" || !int.TryParse(Saved("epoch"), CultureInfo.InvariantCulture, out var done))
+        {
+            throw new CorruptFileException($"--resume {path}: expected a checkpoint written by `funcnet train fashion-mnist --save`; its metadata has no model and epoch.");
+        }
+        var hidden = string.Join(",", options.Hidden);
+        if (Saved("hidden") != hidden || Saved("optimizer") != options.Optimizer)
+        {
+            throw new UsageException($"--resume {path}: the checkpoint is of --hidden {Saved("hidden")} --optimizer {Saved("optimizer")}; given --hidden {hidden} --optimizer {options.Optimizer}.");
+        }
+        if (done >= options.Epochs)
+        {
+            throw new UsageException($"--resume {path}: the checkpoint has completed {done} epoch(s); --epochs is the total, so expected more than {done}; given {options.Epochs}.");
+        }
+        session.Restore(path, state);
+        return done;
     }
 
     /// <summary>Mean loss, accuracy and confusion matrix over a split, in batches.</summary>

@@ -17,6 +17,7 @@ internal sealed record TrainOptions
     public int Seed { get; init; }
     public string? Backend { get; init; }
     public string? SavePath { get; init; }
+    public string? ResumePath { get; init; }
     public string DataDirectory { get; init; } = FashionMnistData.DefaultDirectory;
     public string OutDirectory { get; init; } = Path.Combine("out", "fashion-mnist");
     public int? Limit { get; init; }

@@ -100,6 +100,13 @@ public sealed class Plan : IDisposable
     /// <summary>The number of scheduled nodes (leaves included).</summary>
     public int NodeCount => _layout.Schedule.Length;
 
+    /// <summary>
+    /// When true, every run checks each kernel's output for NaN and infinity (downloading it, so runs are much
+    /// slower) and throws <see cref="NumericsException"/> naming the first op that produced one, with
+    /// statistics of its inputs. Off by default. Nodes are those that run: after rewriting and fusion.
+    /// </summary>
+    public bool CheckNumerics { get; set; }
+
     /// <summary>How many kernels (non-leaf, non-view nodes) the most recent run executed: each node at most once.</summary>
     public int LastRunKernelCount { get; private set; }
 
@@ -153,6 +160,10 @@ public sealed class Plan : IDisposable
                 {
                     kernel.Run(arena.Arguments[k], arena.Values[k]);
                     kernels++;
+                    if (CheckNumerics)
+                    {
+                        NumericsCheck.After(Backend, schedule[k], arena.Arguments[k], arena.Values[k]);
+                    }
                 }
             }
             LastRunKernelCount = kernels;

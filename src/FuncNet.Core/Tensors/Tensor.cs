@@ -376,7 +376,8 @@ public sealed class Tensor : IEquatable<Tensor>
     /// </summary>
     private static string[] AlignDecimalPoints(string[] cells)
     {
-        if (!cells.All(c => c.Contains('.', StringComparison.Ordinal) && !c.Contains('e', StringComparison.Ordinal)))
+        // An empty tensor has no cells to align (and Max of nothing would throw).
+        if (cells.Length == 0 || !cells.All(c => c.Contains('.', StringComparison.Ordinal) && !c.Contains('e', StringComparison.Ordinal)))
         {
             return cells;
         }

@@ -28,6 +28,13 @@ public sealed class Session : IDisposable
     /// <summary>The backend every plan of this session runs on.</summary>
     public IBackend Backend { get; }
 
+    /// <summary>
+    /// When true, every run checks each kernel's output for NaN and infinity and throws
+    /// <see cref="NumericsException"/> at the first op that produces one (see <see cref="Plan.CheckNumerics"/>).
+    /// For debugging a diverging model: it makes runs much slower.
+    /// </summary>
+    public bool CheckNumerics { get; set; }
+
     /// <summary>How many distinct plans the session has compiled (one per distinct fetch list).</summary>
     public int CompiledPlanCount => _plans.Count;
 
@@ -48,6 +55,7 @@ public sealed class Session : IDisposable
         if (fetches.Count == 0) { return []; }
         var plan = PlanFor(fetches, () => Plan.Compile(fetches, Backend));
         using var _ = Exclusive();
+        plan.CheckNumerics = CheckNumerics;
         return plan.Run(feeds, _store);
     }
 
@@ -65,6 +73,7 @@ public sealed class Session : IDisposable
         ArgumentNullException.ThrowIfNull(step);
         var plan = PlanFor(step.Outputs, () => step.Build(Backend));
         using var _ = Exclusive();
+        plan.CheckNumerics = CheckNumerics;
         // The plan computes every new value from the old ones, then installs them all in the store, on the
         // backend and in place: a simultaneous update with no copy through the host.
         return plan.Run(feeds, _store)[0];
@@ -94,6 +103,45 @@ public sealed class Session : IDisposable
         }
         using var _ = Exclusive();
         _store.Set(variable, value);
+    }
+
+    /// <summary>
+    /// Saves the current values of <paramref name="variables"/> (by their names, which must be unique) to a
+    /// safetensors checkpoint at <paramref name="path"/>, atomically (see <see cref="Checkpoint"/>).
+    /// </summary>
+    public void Save(string path, IReadOnlyList<Expr> variables) => Save(path, variables, null);
+
+    /// <summary>Saves the current values of <paramref name="variables"/> with string <paramref name="metadata"/>, atomically.</summary>
+    public void Save(string path, IReadOnlyList<Expr> variables, IReadOnlyDictionary<string, string>? metadata)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(path);
+        var named = VariableCheckpoint.Named(variables, "Session.Save");
+        var values = new OrderedDictionary<string, Tensor>(StringComparer.Ordinal);
+        using (Exclusive())
+        {
+            foreach (var (name, variable) in named) { values.Add(name, _store.Get(variable)); }
+        }
+        Checkpoint.Save(path, values, metadata);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="variables"/> to the values saved under their names in the checkpoint at
+    /// <paramref name="path"/> (other entries are ignored) and returns the checkpoint's metadata. Every
+    /// name, shape and dtype is checked before any variable changes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Restore(string path, IReadOnlyList<Expr> variables)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(path);
+        var named = VariableCheckpoint.Named(variables, "Session.Restore");
+        var contents = Checkpoint.Read(path);
+        var matched = VariableCheckpoint.Match(path, contents.Tensors, named);
+        using (Exclusive())
+        {
+            foreach (var (variable, value) in matched) { _store.Set(variable, value); }
+        }
+        return contents.Metadata;
     }
 
     /// <summary>Forgets every assigned value: all variables go back to their initial values.</summary>
