@@ -15,17 +15,22 @@ public sealed class CpuBackend : IBackend
     private readonly IGemm _gemm;
     private long _live;
 
-    private CpuBackend(IGemm gemm) => _gemm = new ParallelGemm(gemm);
+    private CpuBackend(IGemm gemm) => _gemm = gemm;
 
     /// <summary>The managed backend: no native code at all (the embedded default of a fresh machine).</summary>
-    public static CpuBackend CreateManaged() => new(new ManagedGemm());
+    public static CpuBackend CreateManaged() => new(new ParallelGemm(new ManagedGemm()));
 
     /// <summary>The MKL backend: every GEMM through MKL. Throws a <see cref="BackendUnavailableException"/> naming the paths tried when MKL does not load.</summary>
     public static CpuBackend CreateMkl()
     {
         var (mkl, error) = MklLibrary.Load();
-        return mkl is null ? throw new BackendUnavailableException(error) : new CpuBackend(new CblasGemm(mkl.Blas));
+        return mkl is null ? throw new BackendUnavailableException(error) : new CpuBackend(MklGemm(mkl));
     }
+
+    // MKL runs sequential (see MklLibrary), so FuncNet splits its large products; OpenBLAS threads itself.
+    private static IGemm MklGemm(MklLibrary mkl) => new ParallelGemm(new CblasGemm(mkl.Blas));
+
+    private static IGemm OpenBlasGemm(Cblas blas) => new ParallelGemm(new CblasGemm(blas), split: false);
 
     /// <summary>
     /// The fastest native backend here: MKL and OpenBLAS (whichever load), each GEMM shape served by the
@@ -36,8 +41,8 @@ public sealed class CpuBackend : IBackend
     public static CpuBackend? CreateFastestNative()
     {
         var providers = new List<IGemm>();
-        if (MklLibrary.Load().Library is { } mkl) { providers.Add(new CblasGemm(mkl.Blas)); }
-        if (OpenBlasLibrary.Load().Blas is { } openBlas) { providers.Add(new CblasGemm(openBlas)); }
+        if (MklLibrary.Load().Library is { } mkl) { providers.Add(MklGemm(mkl)); }
+        if (OpenBlasLibrary.Load().Blas is { } openBlas) { providers.Add(OpenBlasGemm(openBlas)); }
         return providers.Count switch
         {
             0 => null,
@@ -50,7 +55,7 @@ public sealed class CpuBackend : IBackend
     public static CpuBackend CreateOpenBlas()
     {
         var (blas, error) = OpenBlasLibrary.Load();
-        return blas is null ? throw new BackendUnavailableException(error) : new CpuBackend(new CblasGemm(blas));
+        return blas is null ? throw new BackendUnavailableException(error) : new CpuBackend(OpenBlasGemm(blas));
     }
 
     /// <summary>True when Intel MKL loads on this machine.</summary>
@@ -61,7 +66,7 @@ public sealed class CpuBackend : IBackend
 
     /// <summary>For a backend that measures its GEMM providers: which one serves each shape so far (empty otherwise).</summary>
     public IReadOnlyDictionary<string, string> GemmChoices =>
-        _gemm is ParallelGemm { Inner: MeasuredGemm measured } ? measured.Choices : new Dictionary<string, string>();
+        _gemm is MeasuredGemm measured ? measured.Choices : new Dictionary<string, string>();
 
     /// <inheritdoc />
     public long LiveTensors => Interlocked.Read(ref _live);

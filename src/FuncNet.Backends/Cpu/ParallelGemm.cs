@@ -4,11 +4,12 @@ namespace FuncNet.Backends.Cpu;
 
 /// <summary>
 /// Picks how to run a GEMM by size: tiny products (the curriculum's 100 × 2 × 2) as a plain loop, since
-/// any library call costs more than the arithmetic; large ones split into row (or, for short and wide
-/// products, column) blocks of C, each a single-threaded GEMM on the <see cref="WorkerPool"/> (one set of
-/// threads for the whole backend, no allocation per call); the rest straight to the inner GEMM.
+/// any library call costs more than the arithmetic; large ones, for a single-threaded inner GEMM, split into
+/// row (or, for short and wide products, column) blocks of C run on the <see cref="WorkerPool"/> (one set of
+/// threads for the whole backend, no allocation per call); the rest straight to the inner GEMM. A provider
+/// that threads itself well (OpenBLAS) is not split: measured here, its own partitioning beats ours.
 /// </summary>
-internal sealed class ParallelGemm(IGemm inner) : IGemm
+internal sealed class ParallelGemm(IGemm inner, bool split = true) : IGemm
 {
     /// <summary>Below this many multiply-adds one core is faster than waking others.</summary>
     private const long SplitThreshold = 1L << 20;
@@ -30,7 +31,7 @@ internal sealed class ParallelGemm(IGemm inner) : IGemm
             Tiny(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
-        if (work < SplitThreshold || Environment.ProcessorCount == 1)
+        if (!split || work < SplitThreshold || WorkerPool.Threads == 1)
         {
             inner.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
@@ -83,9 +84,9 @@ internal sealed class ParallelGemm(IGemm inner) : IGemm
         {
             (_gemm, _transA, _transB, _m, _n, _k, _alpha, _a, _aOffset, _lda, _b, _bOffset, _ldb, _beta, _c, _cOffset, _ldc) =
                 (gemm, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-            _byRows = m >= n || m >= 64 * Environment.ProcessorCount;
+            _byRows = m >= n || m >= 64 * WorkerPool.Threads;
             var extent = _byRows ? m : n;
-            Pieces = Math.Min(Environment.ProcessorCount, Math.Max(1, extent / 16));
+            Pieces = Math.Min(WorkerPool.Threads, Math.Max(1, extent / 16));
             _size = (extent + Pieces - 1) / Pieces;
         }
 

@@ -15,7 +15,11 @@ internal interface IParallelWork
 /// </summary>
 internal static class WorkerPool
 {
-    private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
+    private static readonly int WorkerCount = Math.Max(0, Threads - 1);
+
+    /// <summary>The threads loops use, the caller's included: <c>FUNCNET_THREADS</c>, else one per core.</summary>
+    public static int Threads { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("FUNCNET_THREADS"), out var t) && t >= 1 ? t : Environment.ProcessorCount;
     private static readonly SemaphoreSlim Wake = new(0);
     private static readonly object Gate = new();
     private static IParallelWork? _work;

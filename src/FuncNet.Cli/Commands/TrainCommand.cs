@@ -14,7 +14,7 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch-size") { Description = "Examples per mini-batch.", DefaultValueFactory = _ => defaults.BatchSize };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd)." };
-        var decay = new Option<double>("--lr-decay") { Description = "Factor the learning rate decays by over the run (exponentially; 1 = constant).", DefaultValueFactory = _ => defaults.LearningRateDecay };
+        var decay = new Option<double>("--lr-decay") { Description = "Factor the learning rate decays by per epoch (smoothly, step by step; 1 = constant).", DefaultValueFactory = _ => defaults.LearningRateDecay };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam.", DefaultValueFactory = _ => defaults.Optimizer };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling.", DefaultValueFactory = _ => 0 };
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };

@@ -33,8 +33,8 @@ internal static class FashionMnistTrainer
         var loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean);
         var lossSum = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Sum);
         var predicted = ArgMax(logits, 1);
-        var totalSteps = options.Epochs * ((train.Count + options.BatchSize - 1) / options.BatchSize);
-        var rate = new ExponentialDecay(options.EffectiveLearningRate, options.LearningRateDecay, Math.Max(1, totalSteps));
+        var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var rate = new ExponentialDecay(options.EffectiveLearningRate, options.LearningRateDecay, Math.Max(1, stepsPerEpoch));
         Optimizer optimizer = options.Optimizer switch
         {
             "sgd" => new GradientDescentOptimizer(rate),
@@ -52,7 +52,7 @@ internal static class FashionMnistTrainer
             output.WriteLine($"resumed from {resume} after epoch {firstEpoch - 1}");
         }
 
-        output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} over the run), batch {options.BatchSize}, " +
+        output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} per epoch), batch {options.BatchSize}, " +
             $"{options.Epochs} epochs, {train.Count} training / {test.Count} test examples, seed {options.Seed}, backend {backend.Name}");
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;

@@ -10,10 +10,11 @@ internal sealed record TrainOptions
     public string Optimizer { get; init; } = "adam";
 
     /// <summary>
-    /// The factor the learning rate is multiplied by over the whole run, exponentially per step (the theory
-    /// chapter recommends decaying the rate); 1 keeps it constant.
+    /// The factor the learning rate is multiplied by per epoch, applied smoothly step by step (the theory
+    /// chapter recommends decaying the rate); 1 keeps it constant. Per epoch rather than per run, so that a
+    /// resumed run follows exactly the schedule of an uninterrupted one.
     /// </summary>
-    public double LearningRateDecay { get; init; } = 0.1;
+    public double LearningRateDecay { get; init; } = 0.85;
     public int Seed { get; init; }
     public string? Backend { get; init; }
     public string? SavePath { get; init; }
