@@ -31,8 +31,6 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
     // ---- elementwise ------------------------------------------------------------------------------------
 
-    private enum Layout { Full, Row, Column, Scalar }
-
     /// <summary>
     /// A fused elementwise map. The output is seen as rows × inner where every input is full, scalar, a
     /// repeated row (a bias) or a per-row scalar (a column): that covers nearly every broadcast in
@@ -40,7 +38,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     /// </summary>
     private sealed class ElementwiseKernel : IKernel, IParallelWork
     {
-        private readonly Layout[] _layouts;
+        private readonly BroadcastLayout[] _layouts;
         private readonly int _rows;
         private readonly int _inner;
         private readonly int _total;
@@ -51,10 +49,10 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         private readonly int[][] _pieceStarts;
         private readonly int[] _rowStrides;
         private readonly T[]?[]? _expanded;
-        private readonly Layout[] _original;
+        private readonly BroadcastLayout[] _original;
         private T[] _output = [];
 
-        private ElementwiseKernel(Layout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand)
+        private ElementwiseKernel(BroadcastLayout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand)
         {
             _layouts = layouts;
             _original = layouts;
@@ -65,16 +63,16 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             _kernel = kernel;
             _inputs = new T[layouts.Length][];
             _starts = new int[layouts.Length];
-            _rowed = layouts.Any(l => l is Layout.Row or Layout.Column);
+            _rowed = layouts.Any(l => l is BroadcastLayout.Row or BroadcastLayout.Column);
             _pieceStarts = Enumerable.Range(0, WorkerPool.SuggestedPieces).Select(_ => new int[layouts.Length]).ToArray();
             // How far each input's start moves from one output row to the next.
-            _rowStrides = layouts.Select(l => l switch { Layout.Full => _inner, Layout.Column => 1, _ => 0 }).ToArray();
+            _rowStrides = layouts.Select(l => l switch { BroadcastLayout.Full => _inner, BroadcastLayout.Column => 1, _ => 0 }).ToArray();
             if (expand)
             {
                 // Rows too short for a vector: broadcast the row and column inputs into full scratch copies
                 // once, then run one vectorized pass over the whole output instead of many short rows.
-                _expanded = layouts.Select(l => l is Layout.Row or Layout.Column ? new T[_total] : null).ToArray();
-                _layouts = layouts.Select(l => l is Layout.Row or Layout.Column ? Layout.Full : l).ToArray();
+                _expanded = layouts.Select(l => l is BroadcastLayout.Row or BroadcastLayout.Column ? new T[_total] : null).ToArray();
+                _layouts = layouts.Select(l => l is BroadcastLayout.Row or BroadcastLayout.Column ? BroadcastLayout.Full : l).ToArray();
                 _rowed = false;
             }
         }
@@ -83,11 +81,11 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             for (var d = 0; d <= shape.Rank; d++)
             {
-                var layouts = new Layout[inputs.Count];
+                var layouts = new BroadcastLayout[inputs.Count];
                 var ok = true;
                 for (var k = 0; k < inputs.Count && ok; k++)
                 {
-                    var l = Classify(inputs[k], shape, d);
+                    var l = BroadcastLayouts.Classify(inputs[k], shape, d);
                     ok = l.HasValue;
                     layouts[k] = l.GetValueOrDefault();
                 }
@@ -95,8 +93,8 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                 {
                     var inner = 1;
                     for (var a = d; a < shape.Rank; a++) { inner *= shape[a]; }
-                    var expand = layouts.Any(l => l is Layout.Row or Layout.Column) && inner < 2 * Vector<T>.Count;
-                    var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is Layout.Scalar || (l is Layout.Column && !expand)).ToArray());
+                    var expand = layouts.Any(l => l is BroadcastLayout.Row or BroadcastLayout.Column) && inner < 2 * Vector<T>.Count;
+                    var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is BroadcastLayout.Scalar || (l is BroadcastLayout.Column && !expand)).ToArray());
                     return new ElementwiseKernel(layouts, d, shape, kernel, expand);
                 }
             }
@@ -138,10 +136,10 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         }
 
         /// <summary>Writes a row (repeated down) or column (repeated across) input into a full-size copy.</summary>
-        private void Expand(T[] source, T[] full, Layout layout)
+        private void Expand(T[] source, T[] full, BroadcastLayout layout)
         {
             var rows = _total / _inner;
-            if (layout == Layout.Row)
+            if (layout == BroadcastLayout.Row)
             {
                 for (var r = 0; r < rows; r++) { source.AsSpan(0, _inner).CopyTo(full.AsSpan(r * _inner, _inner)); }
             }
@@ -153,7 +151,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
         private void RunRange(int start, int count, int[] starts)
         {
-            for (var k = 0; k < starts.Length; k++) { starts[k] = _layouts[k] == Layout.Full ? start : 0; }
+            for (var k = 0; k < starts.Length; k++) { starts[k] = _layouts[k] == BroadcastLayout.Full ? start : 0; }
             _kernel(_inputs, starts, _rowStrides, _output, start, count, 1);
         }
 
@@ -161,29 +159,10 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             for (var k = 0; k < starts.Length; k++)
             {
-                starts[k] = _layouts[k] switch { Layout.Full => first * _inner, Layout.Column => first, _ => 0 };
+                starts[k] = _layouts[k] switch { BroadcastLayout.Full => first * _inner, BroadcastLayout.Column => first, _ => 0 };
             }
             _kernel(_inputs, starts, _rowStrides, _output, first * _inner, _inner, count);
         }
-    }
-
-    /// <summary>How an input of shape <paramref name="s"/> reads the output split at axis d, or null when it is none of the four layouts.</summary>
-    private static Layout? Classify(Shape s, Shape output, int d)
-    {
-        if (s.Size == output.Size) { return Layout.Full; }
-        if (s.Size == 1) { return Layout.Scalar; }
-        var rank = output.Rank;
-        var off = rank - s.Rank;
-        int Dim(int axis) => axis < off ? 1 : s[axis - off];
-        bool row = true, column = true;
-        for (var a = 0; a < rank; a++)
-        {
-            var same = Dim(a) == output[a];
-            var one = Dim(a) == 1;
-            if (a < d) { row &= one; column &= same; }
-            else { row &= same; column &= one; }
-        }
-        return row ? Layout.Row : column ? Layout.Column : null;
     }
 
     /// <summary>Piece p of <paramref name="total"/> items cut into <paramref name="pieces"/> near-equal parts.</summary>
@@ -389,16 +368,16 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>A broadcast materialized by copies: a full copy, a fill, repeated rows or per-row fills.</summary>
     private sealed class BroadcastKernel : IKernel
     {
-        private readonly Layout _layout;
+        private readonly BroadcastLayout _layout;
         private readonly int _rows, _inner;
 
-        private BroadcastKernel(Layout layout, int rows, int inner) => (_layout, _rows, _inner) = (layout, rows, inner);
+        private BroadcastKernel(BroadcastLayout layout, int rows, int inner) => (_layout, _rows, _inner) = (layout, rows, inner);
 
         public static IKernel? TryCreate(Shape x, Shape shape)
         {
             for (var d = 0; d <= shape.Rank; d++)
             {
-                if (Classify(x, shape, d) is { } layout)
+                if (BroadcastLayouts.Classify(x, shape, d) is { } layout)
                 {
                     var rows = 1;
                     for (var a = 0; a < d; a++) { rows *= shape[a]; }
@@ -415,9 +394,9 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             var total = _rows * _inner;
             switch (_layout)
             {
-                case Layout.Full: input.AsSpan(0, total).CopyTo(result); break;
-                case Layout.Scalar: result.AsSpan(0, total).Fill(input[0]); break;
-                case Layout.Row:
+                case BroadcastLayout.Full: input.AsSpan(0, total).CopyTo(result); break;
+                case BroadcastLayout.Scalar: result.AsSpan(0, total).Fill(input[0]); break;
+                case BroadcastLayout.Row:
                     for (var r = 0; r < _rows; r++) { input.AsSpan(0, _inner).CopyTo(result.AsSpan(r * _inner, _inner)); }
                     break;
                 default:

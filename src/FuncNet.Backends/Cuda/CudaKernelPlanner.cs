@@ -74,25 +74,10 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(source, [0], [shape.Size, 1], [strides], Grid(shape.Size), "transpose [Strided]", [CudaLayout.Strided]);
     }
 
-    /// <summary>The CPU backend's classification: how an input reads an output split at axis <paramref name="d"/>, or null.</summary>
-    internal static CudaLayout? Classify(Shape s, Shape output, int d)
-    {
-        if (s.Size == output.Size && s.Rank <= output.Rank && s.SequenceEqual(output.Skip(output.Rank - s.Rank))) { return CudaLayout.Full; }
-        if (s.Size == 1) { return CudaLayout.Scalar; }
-        var rank = output.Rank;
-        var off = rank - s.Rank;
-        if (off < 0) { return null; }
-        int Dim(int axis) => axis < off ? 1 : s[axis - off];
-        bool row = true, column = true;
-        for (var a = 0; a < rank; a++)
-        {
-            var same = Dim(a) == output[a];
-            var one = Dim(a) == 1;
-            if (a < d) { row &= one; column &= same; }
-            else { row &= same; column &= one; }
-        }
-        return row ? CudaLayout.Row : column ? CudaLayout.Column : null;
-    }
+    /// <summary>The backends' shared classification: how an input reads an output split at axis <paramref name="d"/>, or null.</summary>
+    // CudaLayout extends BroadcastLayout's four values (same order) with Strided.
+    internal static CudaLayout? Classify(Shape s, Shape output, int d) =>
+        BroadcastLayouts.Classify(s, output, d) is { } layout ? (CudaLayout)layout : null;
 
     private static CudaStep Gemm(MatMulOp op, Shape a, Shape b, Shape shape, DType dtype)
     {

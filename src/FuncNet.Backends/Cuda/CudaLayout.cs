@@ -2,7 +2,7 @@ namespace FuncNet.Backends.Cuda;
 
 /// <summary>
 /// How a generated elementwise kernel reads one input for output element i, with the output seen as
-/// rows × inner: the CPU backend's four layouts, plus a general strided read for every other broadcast
+/// rows × inner: <see cref="BroadcastLayout"/>'s four layouts (same values, same order), plus a general strided read for every other broadcast
 /// (and transposes), which costs a division per axis.
 /// </summary>
 internal enum CudaLayout
