@@ -65,7 +65,7 @@ internal static class Fusion
         n.Op is ElementwiseOp and not CastOp && n.DType.IsFloat() && n.Inputs.All(i => i.DType == n.DType || n.Op is WhereOp);
 
     /// <summary>The map whose body composes the group rooted at <paramref name="root"/> (its absorbed members in topological order) over its leaves.</summary>
-    private static Expr BuildGroup(Expr root, List<Expr> absorbedMembers, Dictionary<Expr, Expr> replaced)
+    private static Expr BuildGroup(Expr root, List<Expr> absorbedMembers, Dictionary<Expr, Expr> replaced, bool inlineConstants = true)
     {
         var leaves = new List<Expr>();
         var leafIndex = new Dictionary<Expr, int>();
@@ -76,7 +76,7 @@ internal static class Fusion
             {
                 return inner;
             }
-            if (input.Op is ConstantOp && input.Rank == 0)
+            if (inlineConstants && input.Op is ConstantOp && input.Rank == 0)
             {
                 return input;
             }
@@ -93,7 +93,11 @@ internal static class Fusion
             var operands = m.Inputs.Select(Operand).ToArray();
             body[m] = m.Op is MapOp map ? Inline(map, operands) : Expr.Make(m.Op, operands);
         }
-        return Ops.MapBody(body[root], leaves);
+        // A group fed by nothing but scalar constants still needs an input to take its shape from: keep the
+        // constants as leaves then (rewriting normally folds such groups before they get here).
+        return leaves.Count == 0 && inlineConstants
+            ? BuildGroup(root, absorbedMembers, replaced, inlineConstants: false)
+            : Ops.MapBody(body[root], leaves);
     }
 
     /// <summary>A map's body with its symbols replaced by the given scalar operands.</summary>

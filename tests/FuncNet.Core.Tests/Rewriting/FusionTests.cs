@@ -32,6 +32,16 @@ public class FusionTests
         Assert.True(Graph.NodeCount(fused) < Graph.NodeCount(y));
     }
 
+    /// <summary>Regression (found by the property below): a group fed only by scalar constants has no leaf to take its shape from.</summary>
+    [Fact]
+    public void AGroupFedOnlyByScalarConstantsKeepsThemAsInputs()
+    {
+        var c = Expr.Constant(0.5, DType.Float64);
+        var y = Sigmoid(c * 2.0 + 1.0);
+        var fused = Fusion.Fuse([y])[0];
+        Assert.Equal(1 / (1 + Math.Exp(-2.0)), RunAsWritten([fused], [])[0].ToScalar(), 15);
+    }
+
     [Property(MaxTest = 40)]
     public Property FusedGraphsKeepTheirValuesAndGradients() =>
         Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p =>
