@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace FuncNet.Cli.Bench;
@@ -17,8 +16,7 @@ internal static class BenchRunner
     {
         var selected = names.Count == 0
             ? Workloads.All
-            : names.Select(n => Workloads.All.FirstOrDefault(w => w.Name.Equals(n, StringComparison.OrdinalIgnoreCase) || w.Name.StartsWith(n + "-", StringComparison.OrdinalIgnoreCase))
-                               ?? throw new FuncNetException($"Unknown workload '{n}'; expected one of: {string.Join(", ", Workloads.All.Select(w => w.Name))}.")).ToList();
+            : names.Select(n => Find(n) ?? throw new FuncNetException($"Unknown workload '{n}'; expected one of: {string.Join(", ", Workloads.All.Select(w => w.Name))}.")).ToList();
         var results = new List<Dictionary<string, object>>();
         foreach (var w in selected)
         {
@@ -60,6 +58,7 @@ internal static class BenchRunner
         return results;
     }
 
-    /// <summary>Formats a number for tables.</summary>
-    public static string Format(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+    /// <summary>The workload with this name, or the first whose name starts with it and a dash (W1 → W1-mlp); null if none.</summary>
+    public static Workload? Find(string name) =>
+        Workloads.All.FirstOrDefault(w => w.Name.Equals(name, StringComparison.OrdinalIgnoreCase) || w.Name.StartsWith(name + "-", StringComparison.OrdinalIgnoreCase));
 }

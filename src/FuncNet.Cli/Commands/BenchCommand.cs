@@ -28,7 +28,15 @@ internal static class BenchCommand
             {
                 throw new UsageException($"--seconds: expected a number of seconds in (0, 600]; given {s.ToString(CultureInfo.InvariantCulture)}.");
             }
-            BenchRunner.Run(parse.GetValue(workloads) ?? [], Program.ResolveBackend(parse.GetValue(backend)), s, output);
+            var names = parse.GetValue(workloads) ?? [];
+            foreach (var n in names)
+            {
+                if (BenchRunner.Find(n) is null)
+                {
+                    throw new UsageException($"Unknown workload '{n}'; expected one of: {string.Join(", ", Workloads.All.Select(w => w.Name))} (or a prefix such as W1).");
+                }
+            }
+            BenchRunner.Run(names, Program.ResolveBackend(parse.GetValue(backend)), s, output);
             return 0;
         });
         return command;
