@@ -137,6 +137,38 @@ public class FashionMnistDataTests : IDisposable
         foreach (var (name, value) in a) { Assert.True(value.Equals(b[name]), $"{name} differs after resuming"); }
     }
 
+    /// <summary>
+    /// MKL's conditional numerical reproducibility (FUNCNET_MKL_CBWR=1, read when MKL loads, hence separate
+    /// processes): two trainings on the MKL backend save bit-identical weights.
+    /// </summary>
+    [SkippableFact]
+    public void MklInReproducibleModeTrainsBitIdenticallyRunToRun()
+    {
+        const string missing = "Intel MKL is not installed here (run scripts/setup-native.sh).";
+        var available = FuncNet.Backends.Cpu.CpuBackend.MklAvailable;
+        if (!available && Environment.GetEnvironmentVariable("FUNCNET_REQUIRE_MKL") == "1") { Assert.Fail(missing); }
+        Skip.If(!available, missing);
+        Write(40);
+        var saves = new[] { Path.Combine(_dir, "a.safetensors"), Path.Combine(_dir, "b.safetensors") };
+        foreach (var save in saves)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "funcnet.dll"), "train", "fashion-mnist", "--data", _dir, "--epochs", "2",
+                                        "--hidden", "16,8", "--batch-size", "8", "--backend", "mkl", "--out", Path.Combine(_dir, "out"), "--save", save })
+            {
+                start.ArgumentList.Add(arg);
+            }
+            start.Environment["FUNCNET_MKL_CBWR"] = "1";
+            using var child = System.Diagnostics.Process.Start(start)!;
+            var output = child.StandardOutput.ReadToEnd();
+            var stderr = child.StandardError.ReadToEnd();
+            child.WaitForExit();
+            Assert.True(child.ExitCode == 0, stderr);
+            Assert.Contains("backend mkl-cnr", output);
+        }
+        Assert.Equal(File.ReadAllBytes(saves[0]), File.ReadAllBytes(saves[1]));
+    }
+
     [Fact]
     public void ResumeRejectsAnotherModelACompletedRunAndACorruptFile()
     {

@@ -41,8 +41,11 @@ public sealed class CpuBackend : IBackend
     public static CpuBackend? CreateFastestNative()
     {
         var providers = new List<IGemm>();
-        if (MklLibrary.Load().Library is { } mkl) { providers.Add(MklGemm(mkl)); }
-        if (OpenBlasLibrary.Load().Blas is { } openBlas) { providers.Add(OpenBlasGemm(openBlas)); }
+        var mkl = MklLibrary.Load().Library;
+        var openBlas = OpenBlasLibrary.Load().Blas;
+        if (mkl is not null) { providers.Add(MklGemm(mkl)); }
+        // In MKL's reproducible mode a measured (so possibly varying) choice would defeat the purpose: MKL alone.
+        if (openBlas is not null && mkl is not { Reproducible: true }) { providers.Add(OpenBlasGemm(openBlas)); }
         return providers.Count switch
         {
             0 => null,

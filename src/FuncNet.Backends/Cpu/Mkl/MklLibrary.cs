@@ -19,9 +19,14 @@ internal sealed unsafe class MklLibrary
     {
         Path = path;
         ChooseLayers(handle);
-        Blas = new Cblas("mkl", handle);
+
         _setNumThreads = (delegate* unmanaged[Cdecl]<int, void>)NativeLibrary.GetExport(handle, "MKL_Set_Num_Threads");
-        _cbwr = NativeLibrary.TryGetExport(handle, "mkl_cbwr_set", out var cbwr) ? (delegate* unmanaged[Cdecl]<int, int>)cbwr : null;
+        // MKL_CBWR_Set is the C entry point (argument by value); the lowercase mkl_cbwr_set is the Fortran
+        // one, which takes a pointer: calling it with a value crashed the process.
+        _cbwr = NativeLibrary.TryGetExport(handle, "MKL_CBWR_Set", out var cbwr) ? (delegate* unmanaged[Cdecl]<int, int>)cbwr : null;
+        // Reproducibility must be chosen before any computation, so it is an environment setting read at load.
+        Reproducible = Environment.GetEnvironmentVariable("FUNCNET_MKL_CBWR") == "1" && EnableReproducibility();
+        Blas = new Cblas(Reproducible ? "mkl-cnr" : "mkl", handle);
     }
 
     /// <summary>
@@ -105,8 +110,14 @@ internal sealed unsafe class MklLibrary
     /// <summary>Sets MKL's thread count.</summary>
     public void SetThreads(int threads) => _setNumThreads(threads);
 
+    /// <summary>
+    /// True when MKL runs in conditional numerical reproducibility mode (<c>FUNCNET_MKL_CBWR=1</c> at load):
+    /// the same inputs give bitwise-identical results run to run, whatever the memory alignment.
+    /// </summary>
+    public bool Reproducible { get; }
+
     /// <summary>Asks for conditional numerical reproducibility (bitwise-identical results run to run); false when unsupported.</summary>
-    public bool EnableReproducibility()
+    private bool EnableReproducibility()
     {
         const int cbwrCompatible = 2; // MKL_CBWR_COMPATIBLE: the same results on every run and machine
         return _cbwr != null && _cbwr(cbwrCompatible) == 0;
