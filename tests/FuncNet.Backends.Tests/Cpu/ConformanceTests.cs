@@ -5,8 +5,8 @@ namespace FuncNet.Backends.Tests.Cpu;
 /// <summary>
 /// Every CPU backend against the Reference backend on graphs that exercise each specialized kernel and
 /// layout (fused maps with row, column and scalar broadcasts, GEMM with every transpose flag and batch,
-/// reductions, softmax, views) and their gradients: within 1e-5 relative in Float32 and 1e-12 in Float64
-/// (elementwise, with an absolute floor of that tolerance times the tensor's largest magnitude).
+/// reductions, softmax, views) and their gradients, through the shared ConformanceSuite (which `funcnet
+/// selftest` also runs): within 1e-5 relative in Float32 and 1e-12 in Float64.
 /// </summary>
 public class ConformanceTests
 {
@@ -16,27 +16,10 @@ public class ConformanceTests
         return Tensor.FromSpan(shape, Enumerable.Range(0, shape.Size).Select(_ => low + (high - low) * rng.NextDouble()).ToArray(), dtype);
     }
 
-    internal static void AgreeWithReference(string backendName, DType dtype, Func<Expr[], Expr[]> build, params Shape[] inputShapes)
+    private static void AgreeWithReference(string backendName, DType dtype, string name)
     {
-        var backend = Backends.Get(backendName);
-        var inputs = inputShapes.Select((s, i) => Expr.Placeholder($"x{i}", s, dtype)).ToArray();
-        var feeds = inputs.Select((p, i) => (p, Random(p.Shape, dtype, 17 + i))).ToDictionary(t => t.p, t => t.Item2);
-        var outputs = build(inputs);
-        var scalar = outputs.Select(o => ReduceSum(o * o)).Aggregate((a, b) => a + b);
-        var all = outputs.Concat(Gradients(scalar, inputs)).ToArray();
-        Tensor[] expected, actual;
-        using (var plan = Plan.Compile(all, Backend.Reference)) { expected = plan.Run(feeds); }
-        using (var plan = Plan.Compile(all, backend)) { actual = plan.Run(feeds); }
-        var rtol = dtype == DType.Float32 ? 1e-5 : 1e-12;
-        for (var i = 0; i < all.Length; i++)
-        {
-            Assert.Equal(expected[i].Shape, actual[i].Shape);
-            // Relative to the tensor's scale: a Float32 sum of hundreds of terms that cancels to near zero is
-            // only as accurate as its terms, so elementwise relative error alone would be meaningless there.
-            var scale = expected[i].ToArray<double>().Select(Math.Abs).DefaultIfEmpty(0).Max();
-            Assert.True(actual[i].AllClose(expected[i], rtol, rtol * Math.Max(1, scale)),
-                $"{backend.Name} {dtype}: output {i} ({all[i].Op.Name}) differs by {expected[i].MaxAbsDifference(actual[i]):E3}");
-        }
+        var result = FuncNet.Backends.Conformance.ConformanceSuite.Run(FuncNet.Backends.Conformance.ConformanceGraphs.Get(name), Backends.Get(backendName), dtype);
+        Assert.True(result.Passed, $"{backendName} {dtype} {name}: {result.Detail}");
     }
 
     public static TheoryData<string, DType> Cases => new()
@@ -47,40 +30,30 @@ public class ConformanceTests
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void MultiLayerPerceptronStep(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x => ConformanceGraphs.MultiLayerPerceptronStep(x, dtype), ConformanceGraphs.Shapes["MultiLayerPerceptronStep"]);
+        AgreeWithReference(backend, dtype, nameof(MultiLayerPerceptronStep));
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void FusedElementwiseWithEveryBroadcastLayout(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x => ConformanceGraphs.FusedElementwiseWithEveryBroadcastLayout(x, dtype), ConformanceGraphs.Shapes["FusedElementwiseWithEveryBroadcastLayout"]);
+        AgreeWithReference(backend, dtype, nameof(FusedElementwiseWithEveryBroadcastLayout));
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void GemmWithTransposesBatchesAndVectors(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x => ConformanceGraphs.GemmWithTransposesBatchesAndVectors(x, dtype), ConformanceGraphs.Shapes["GemmWithTransposesBatchesAndVectors"]);
+        AgreeWithReference(backend, dtype, nameof(GemmWithTransposesBatchesAndVectors));
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void ReductionsSoftmaxAndViews(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x => ConformanceGraphs.ReductionsSoftmaxAndViews(x, dtype), ConformanceGraphs.Shapes["ReductionsSoftmaxAndViews"]);
+        AgreeWithReference(backend, dtype, nameof(ReductionsSoftmaxAndViews));
 
-    /// <summary>Rows shorter than a vector (the curriculum's two classes): row and column operands are expanded, softmax runs whole-tensor.</summary>
     [SkippableTheory, MemberData(nameof(Cases))]
-    public void ShortRows(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x =>
-        [
-            Exp(x[0] * x[1] - x[2]) + x[1],
-            LogSoftmax(x[0] + x[1]), Softmax(x[0] * x[2]),
-            ReduceSum(x[0] * x[0], 0), ReduceMax(x[0], 1),
-            MatMul(x[0], x[3]), MatMul(x[0], x[0], true, false),
-        ], Shape.Of(50, 3), Shape.Of(3), Shape.Of(50, 1), Shape.Of(3, 2));
+    public void ShortRows(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ShortRows));
 
-    /// <summary>Sizes above the thresholds where kernels and GEMMs split across the worker threads.</summary>
     [SkippableTheory, MemberData(nameof(Cases))]
-    public void LargeEnoughToRunInParallel(string backend, DType dtype) =>
-        AgreeWithReference(backend, dtype, x =>
-        [
-            Sigmoid(x[0] * 0.5 + x[1]) * Tanh(x[0]),
-            MatMul(x[2], x[3]),
-            MatMul(x[3], x[4], true, false),
-        ], Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40));
+    public void LargeEnoughToRunInParallel(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(LargeEnoughToRunInParallel));
+
+    /// <summary>A new case in the shared list must get its own test row above.</summary>
+    [Fact]
+    public void EveryConformanceCaseHasATest() =>
+        Assert.All(FuncNet.Backends.Conformance.ConformanceGraphs.All, c => Assert.NotNull(typeof(ConformanceTests).GetMethod(c.Name)));
 
     [SkippableTheory, MemberData(nameof(Backends.Names), MemberType = typeof(Backends))]
     public void UnknownBatchDimensionsResolveWhenFed(string backendName)

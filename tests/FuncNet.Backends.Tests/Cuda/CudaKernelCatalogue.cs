@@ -31,7 +31,7 @@ internal static class CudaKernelCatalogue
 
     /// <summary>The graphs: every conformance graph and the catalogue graph, with their input shapes.</summary>
     public static IEnumerable<(string Name, Func<Expr[], DType, Expr[]> Build, Shape[] Shapes)> Graphs =>
-        ConformanceGraphs.All.Select(g => (g.Name, g.Build, ConformanceGraphs.Shapes[g.Name]))
+        FuncNet.Backends.Conformance.ConformanceGraphs.All.Select(g => (g.Name, g.Build, g.Shapes.ToArray()))
             .Append(("EveryElementwiseOp", EveryElementwiseOp, [Shape.Of(4, 5), Shape.Of(5)]));
 
     /// <summary>The roots of a graph as the conformance suite runs it: the outputs and their gradients.</summary>

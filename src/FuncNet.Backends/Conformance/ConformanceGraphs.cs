@@ -1,0 +1,74 @@
+using static FuncNet.Ops;
+
+namespace FuncNet.Backends.Conformance;
+
+/// <summary>One conformance case: a graph builder over placeholders of the given shapes.</summary>
+/// <param name="Name">The case's name.</param>
+/// <param name="Shapes">The shapes of its inputs.</param>
+/// <param name="Build">Builds its outputs from placeholders of those shapes, in a dtype.</param>
+public sealed record ConformanceCase(string Name, IReadOnlyList<Shape> Shapes, Func<Expr[], DType, Expr[]> Build);
+
+/// <summary>
+/// The conformance graphs every backend must agree with the Reference backend on (with their gradients): each
+/// specialized kernel and layout — fused maps with row, column, scalar and general broadcasts, GEMM with every
+/// transpose flag, batches and vectors, reductions, softmax, views, short rows, sizes that run in parallel.
+/// Shared by the test suite, `funcnet selftest` and the CUDA kernel compilation test.
+/// </summary>
+public static class ConformanceGraphs
+{
+    /// <summary>Every case.</summary>
+    public static IReadOnlyList<ConformanceCase> All { get; } =
+    [
+        new("MultiLayerPerceptronStep", [Shape.Of(37, 50), Shape.Of(50, 33), Shape.Of(33), Shape.Of(33, 10), Shape.Of(37, 10)], (x, dtype) =>
+        {
+            var h = Relu(MatMul(x[0], x[1]) + x[2]);
+            var logits = MatMul(h, x[3]);
+            var labels = OneHot(ArgMax(x[4]), 10, dtype);
+            return [ReduceMean(SoftmaxCrossEntropyWithLogits(labels, logits)), h];
+        }),
+        new("FusedElementwiseWithEveryBroadcastLayout", [Shape.Of(6, 40), Shape.Of(6, 1), Shape.Of(40), Shape.Scalar, Shape.Of(3, 1, 1, 40)], (x, _) =>
+        [
+            Sigmoid(x[0] * x[1] + x[2]) - Tanh(x[0]) / (1.0 + Square(x[3])),    // row, column and scalar operands
+            Softplus(x[0] - x[2]) * Exp(-Abs(x[1])),
+            Where(Greater(x[0], x[2]), Elu(x[0]), LeakyRelu(x[1] * x[0], 0.1)),
+            Maximum(x[0], x[1]) + Minimum(x[0], 0.25) + Pow(Square(x[0]) + 1.0, x[3]),
+            x[0] + x[4],                                                       // a broadcast no fast layout covers
+        ]),
+        new("GemmWithTransposesBatchesAndVectors", [Shape.Of(9, 70), Shape.Of(70, 5), Shape.Of(3, 4, 6), Shape.Of(6, 2), Shape.Of(70)], (x, _) =>
+        [
+            MatMul(x[0], x[1]),
+            MatMul(x[0], x[0], true, false),
+            MatMul(x[1], x[1], false, true),
+            MatMul(Transpose(x[1]), Transpose(x[0])),
+            MatMul(x[2], x[3]),
+            MatMul(x[0], x[4]),
+            MatMul(x[4], x[1]),
+        ]),
+        new("ReductionsSoftmaxAndViews", [Shape.Of(2, 3, 10), Shape.Of(5)], (x, _) =>
+        [
+            ReduceSum(x[0], 1), ReduceMax(x[0], 0, 1), ReduceMean(x[0], [2], true), ReduceSum(x[0], 0, 2),
+            Softmax(x[0]), LogSoftmax(x[0], 1), Reshape(x[0], 12, -1), ExpandDims(x[1], 0),
+            BroadcastTo(x[1], Shape.Of(4, 5)), Transpose(Reshape(x[0], 6, 10)),
+            Concat([x[1], x[1]], 0), Slice(x[0], [1, 0, 2], [1, -1, 2]),
+        ]),
+        // Rows shorter than a vector (the curriculum's two classes): operands expanded, softmax whole-tensor.
+        new("ShortRows", [Shape.Of(50, 3), Shape.Of(3), Shape.Of(50, 1), Shape.Of(3, 2)], (x, _) =>
+        [
+            Exp(x[0] * x[1] - x[2]) + x[1],
+            LogSoftmax(x[0] + x[1]), Softmax(x[0] * x[2]),
+            ReduceSum(x[0] * x[0], 0), ReduceMax(x[0], 1),
+            MatMul(x[0], x[3]), MatMul(x[0], x[0], true, false),
+        ]),
+        // Sizes above the thresholds where kernels and GEMMs split across threads.
+        new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>
+        [
+            Sigmoid(x[0] * 0.5 + x[1]) * Tanh(x[0]),
+            MatMul(x[2], x[3]),
+            MatMul(x[3], x[4], true, false),
+        ]),
+    ];
+
+    /// <summary>The case with this name.</summary>
+    public static ConformanceCase Get(string name) =>
+        All.FirstOrDefault(c => c.Name == name) ?? throw new FuncNetException($"Unknown conformance case '{name}'; expected one of: {string.Join(", ", All.Select(c => c.Name))}.");
+}
