@@ -89,7 +89,6 @@ internal sealed class ManagedGemm : IGemm
     private static void RowPanel<T>(int ip, int m, int n, int k, T alpha, T[] packedA, T[] packedB, int panelsB, int nr,
                                     T beta, T[] c, int cOffset, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var w = Vector<T>.Count;
         Span<T> tile = stackalloc T[Mr * 64];
         for (var jp = 0; jp < panelsB; jp++)
         {
@@ -106,7 +105,6 @@ internal sealed class ManagedGemm : IGemm
                 }
             }
         }
-        _ = w;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -9,8 +9,6 @@ internal sealed class IntList : IEquatable<IntList>, IReadOnlyList<int>
 
     public IntList(IEnumerable<int> items) => _items = items.ToArray();
 
-    public static readonly IntList Empty = new(Array.Empty<int>());
-
     public int Count => _items.Length;
 
     public int this[int index] => _items[index];

@@ -235,12 +235,6 @@ public sealed class Tensor : IEquatable<Tensor>
     /// <summary>The backing array, never to be written: for FuncNet's own kernels and backends.</summary>
     internal Array Data => _data;
 
-    /// <summary>Read-only view of Float32 data (throws for other dtypes).</summary>
-    internal ReadOnlySpan<float> FloatSpan => (float[])_data;
-
-    /// <summary>Read-only view of Float64 data (throws for other dtypes).</summary>
-    internal ReadOnlySpan<double> DoubleSpan => (double[])_data;
-
     // ---- comparison ---------------------------------------------------------------------------------
 
     /// <summary>

@@ -13,6 +13,8 @@ public sealed class Session : IDisposable
     private VariableStore _store;
     private int _busy;
     private readonly Dictionary<string, Plan> _plans = new();
+    // Training steps are looked up by identity: the hot loop of training does no key building.
+    private readonly Dictionary<TrainingStep, Plan> _stepPlans = new(ReferenceEqualityComparer.Instance);
     private bool _disposed;
 
     /// <summary>A session on <see cref="FuncNet.Backend.Default"/>.</summary>
@@ -36,7 +38,7 @@ public sealed class Session : IDisposable
     public bool CheckNumerics { get; set; }
 
     /// <summary>How many distinct plans the session has compiled (one per distinct fetch list).</summary>
-    public int CompiledPlanCount => _plans.Count;
+    public int CompiledPlanCount => _plans.Count + _stepPlans.Count;
 
     /// <summary>Evaluates one expression with no feeds.</summary>
     public Tensor Run(Expr fetch) => Run([fetch], (IReadOnlyDictionary<Expr, Tensor>?)null)[0];
@@ -71,7 +73,10 @@ public sealed class Session : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(step);
-        var plan = PlanFor(step.Outputs, () => step.Build(Backend));
+        if (!_stepPlans.TryGetValue(step, out var plan))
+        {
+            _stepPlans[step] = plan = step.Build(Backend);
+        }
         using var _ = Exclusive();
         plan.CheckNumerics = CheckNumerics;
         // The plan computes every new value from the old ones, then installs them all in the store, on the
@@ -157,8 +162,9 @@ public sealed class Session : IDisposable
     {
         if (_disposed) { return; }
         _disposed = true;
-        foreach (var p in _plans.Values) { p.Dispose(); }
+        foreach (var p in _plans.Values.Concat(_stepPlans.Values)) { p.Dispose(); }
         _plans.Clear();
+        _stepPlans.Clear();
         _store.Dispose();
     }
 

@@ -53,10 +53,9 @@ public class CurriculumReproductionTests
         Assert.Equal(f.GetProperty("train_accuracy").GetDouble(), session.Run(Losses.Accuracy(c, p), feeds).ToScalar());
     }
 
-    [Fact]
-    public void MlpSeed0EveryLossFinalWeightsAndDecisionBoundary()
+    /// <summary>The curriculum's MLP (sigmoid hidden layer, softmax output, summed cross-entropy) from a fixture's initial weights.</summary>
+    private static (Expr X, Expr C, Expr Wh, Expr Bh, Expr Wo, Expr Bo, Expr P, Expr J) CurriculumMlp(System.Text.Json.JsonElement f)
     {
-        var f = Fixtures.Load("tensorslow/mlp_seed0.json");
         var x = Expr.Placeholder("X", -1, 2);
         var c = Expr.Placeholder("c", -1, 2);
         var wh = Expr.Variable("W_hidden", T(f, "W_hidden0"));
@@ -64,7 +63,14 @@ public class CurriculumReproductionTests
         var wo = Expr.Variable("W_output", T(f, "W_output0"));
         var bo = Expr.Variable("b_output", T(f, "b_output0"));
         var p = Softmax(MatMul(Sigmoid(MatMul(x, wh) + bh), wo) + bo);
-        var j = Losses.CategoricalCrossEntropy(c, p, Reduction.Sum);
+        return (x, c, wh, bh, wo, bo, p, Losses.CategoricalCrossEntropy(c, p, Reduction.Sum));
+    }
+
+    [Fact]
+    public void MlpSeed0EveryLossFinalWeightsAndDecisionBoundary()
+    {
+        var f = Fixtures.Load("tensorslow/mlp_seed0.json");
+        var (x, c, wh, bh, wo, bo, p, j) = CurriculumMlp(f);
         var step = new GradientDescentOptimizer(0.03).Minimize(j);
         using var session = new Session();
         var feeds = new Dictionary<Expr, Tensor> { [x] = T(f, "X"), [c] = T(f, "c") };
@@ -109,14 +115,7 @@ public class CurriculumReproductionTests
     public void XorMlpTrainingOfTheUnitCases()
     {
         var f = Unit("xor_mlp_training");
-        var x = Expr.Placeholder("X", -1, 2);
-        var c = Expr.Placeholder("c", -1, 2);
-        var wh = Expr.Variable("W_hidden", T(f, "W_hidden0"));
-        var bh = Expr.Variable("b_hidden", T(f, "b_hidden0"));
-        var wo = Expr.Variable("W_output", T(f, "W_output0"));
-        var bo = Expr.Variable("b_output", T(f, "b_output0"));
-        var p = Softmax(MatMul(Sigmoid(MatMul(x, wh) + bh), wo) + bo);
-        var j = Losses.CategoricalCrossEntropy(c, p, Reduction.Sum);
+        var (x, c, wh, bh, wo, bo, p, j) = CurriculumMlp(f);
         var step = new GradientDescentOptimizer(f.GetProperty("learning_rate").GetDouble()).Minimize(j);
         using var session = new Session();
         var feeds = new Dictionary<Expr, Tensor> { [x] = T(f, "X"), [c] = T(f, "c") };

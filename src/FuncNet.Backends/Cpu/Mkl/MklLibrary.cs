@@ -12,7 +12,6 @@ internal sealed unsafe class MklLibrary
 {
     private static readonly Lazy<(MklLibrary? Library, string Error)> Loaded = new(TryLoad);
 
-    private readonly delegate* unmanaged[Cdecl]<int, void> _setNumThreads;
     private readonly delegate* unmanaged[Cdecl]<int, int> _cbwr;
 
     private MklLibrary(nint handle, string path)
@@ -20,7 +19,6 @@ internal sealed unsafe class MklLibrary
         Path = path;
         ChooseLayers(handle);
 
-        _setNumThreads = (delegate* unmanaged[Cdecl]<int, void>)NativeLibrary.GetExport(handle, "MKL_Set_Num_Threads");
         // MKL_CBWR_Set is the C entry point (argument by value); the lowercase mkl_cbwr_set is the Fortran
         // one, which takes a pointer: calling it with a value crashed the process.
         _cbwr = NativeLibrary.TryGetExport(handle, "MKL_CBWR_Set", out var cbwr) ? (delegate* unmanaged[Cdecl]<int, int>)cbwr : null;
@@ -106,9 +104,6 @@ internal sealed unsafe class MklLibrary
         }
         return (null, $"Intel MKL could not be loaded; tried {string.Join(", ", tried)}. Install it with scripts/setup-native.sh (Debian non-free package libmkl-rt) or set FUNCNET_MKL_PATH.");
     }
-
-    /// <summary>Sets MKL's thread count.</summary>
-    public void SetThreads(int threads) => _setNumThreads(threads);
 
     /// <summary>
     /// True when MKL runs in conditional numerical reproducibility mode (<c>FUNCNET_MKL_CBWR=1</c> at load):

@@ -121,11 +121,10 @@ public static partial class Ops
     /// <summary>A map of an already traced body over inputs, collapsing trivial bodies.</summary>
     internal static Expr MapBody(Expr body, IReadOnlyList<Expr> inputs)
     {
-        var like = inputs.Count == 1 ? inputs[0] : Expr.Make(new MapOp(Expr.WeakScalar(0).Adopt(body.DType), inputs.Count), inputs.ToArray());
         return body.Op switch
         {
             MapSymbolOp s when inputs.Count == 1 => Cast(inputs[s.Index], body.DType),
-            ConstantOp c => BroadcastLike(Expr.Constant(c.Value.Cast(body.DType)), like),
+            ConstantOp c when inputs.Count == 1 => BroadcastLike(Expr.Constant(c.Value.Cast(body.DType)), inputs[0]),
             _ => Expr.Make(new MapOp(body, inputs.Count), inputs.ToArray()),
         };
     }
