@@ -54,6 +54,9 @@ internal sealed class Arena : IDisposable
         return view;
     }
 
+    /// <summary>The specialization the arena was laid out for.</summary>
+    public Specialization Specialization => _spec;
+
     /// <summary>The value of each scheduled node.</summary>
     public DeviceTensor[] Values { get; }
 
@@ -62,11 +65,26 @@ internal sealed class Arena : IDisposable
 
     public IKernel?[] Kernels { get; }
 
+    /// <summary>How many kernels a run of this arena executes.</summary>
+    public int KernelCount => _kernelCount ??= Kernels.Count(k => k is not null);
+
+    private int? _kernelCount;
+
+    /// <summary>The arena's graph-capture state on a capturing backend (created by the plan on first use).</summary>
+    public ArenaCapture? Capture { get; set; }
+
+    /// <summary>
+    /// Set whenever <see cref="Bind"/> points a node at different storage; a recording made before is stale.
+    /// The plan clears it when it records.
+    /// </summary>
+    public bool BindingsChanged { get; set; }
+
     /// <summary>Points a leaf (a variable whose storage differs per run) and its readers at a value.</summary>
     public void Bind(int k, DeviceTensor value)
     {
         if (ReferenceEquals(Values[k], value)) { return; }
         Values[k] = value;
+        BindingsChanged = true;
         foreach (var (reader, argument) in _spec.Layout.Readers[k]) { Arguments[reader][argument] = value; }
     }
 
@@ -105,6 +123,7 @@ internal sealed class Arena : IDisposable
 
     public void Dispose()
     {
+        Capture?.Dispose();
         foreach (var b in _buffers) { b.Dispose(); }
         foreach (var v in _views) { v.Dispose(); }
         _views.Clear();

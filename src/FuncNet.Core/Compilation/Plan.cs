@@ -111,6 +111,24 @@ public sealed class Plan : IDisposable
     public int LastRunKernelCount { get; private set; }
 
     /// <summary>
+    /// On a backend that records and replays work (<see cref="IGraphCapture"/>, e.g. CUDA graphs), whether
+    /// runs are recorded once per shape specialization and replayed (default true): the first run is eager,
+    /// the second is recorded, later runs replay it with one call. Runs that feed variables or check
+    /// numerics, and plans with host kernels, stay eager (<see cref="GraphFallbackReason"/> says why).
+    /// Ignored by backends that do not capture.
+    /// </summary>
+    public bool CaptureGraphs { get; set; } = true;
+
+    /// <summary>How many recordings the plan has made (one per specialization, again when bound storage changed).</summary>
+    public int GraphCaptures { get; private set; }
+
+    /// <summary>True when the most recent run replayed a recording instead of launching kernel by kernel.</summary>
+    public bool LastRunReplayed { get; private set; }
+
+    /// <summary>Why the most recent run did not replay a recording (e.g. the backend does not capture, or the warm-up run); null when it did.</summary>
+    public string? GraphFallbackReason { get; private set; }
+
+    /// <summary>
     /// Runs the plan on the given feeds (placeholders, and optionally variables, to values); variables not
     /// fed take their initial values, and assignments are discarded. Returns the outputs.
     /// </summary>
@@ -153,23 +171,18 @@ public sealed class Plan : IDisposable
                     arena.Bind(k, variables is not null ? variables.Resident(v) : Resident(v));
                 }
             }
-            var kernels = 0;
-            for (var k = 0; k < schedule.Length; k++)
+            var capture = CaptureFor(arena, uploads is not null);
+            if (capture is null)
             {
-                if (arena.Kernels[k] is { } kernel)
-                {
-                    kernel.Run(arena.Arguments[k], arena.Values[k]);
-                    kernels++;
-                    if (CheckNumerics)
-                    {
-                        NumericsCheck.After(Backend, schedule[k], arena.Arguments[k], arena.Values[k]);
-                    }
-                }
+                RunKernels(arena, CheckNumerics);
             }
-            LastRunKernelCount = kernels;
+            else
+            {
+                RunCaptured(capture, arena, variables);
+            }
             var results = new Tensor[_outputs.Length - _assigned.Length];
             for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(arena.Values[_layout.OutputIndices[i]]); }
-            if (variables is not null)
+            if (variables is not null && capture is null)
             {
                 Assign(variables, arena);
             }
@@ -182,6 +195,138 @@ public sealed class Plan : IDisposable
                 foreach (var u in uploads) { u.Dispose(); }
             }
             spec.Return(arena);
+        }
+    }
+
+    /// <summary>Runs every kernel of the arena in schedule order.</summary>
+    private void RunKernels(Arena arena, bool checkNumerics)
+    {
+        var schedule = _layout.Schedule;
+        for (var k = 0; k < schedule.Length; k++)
+        {
+            if (arena.Kernels[k] is { } kernel)
+            {
+                kernel.Run(arena.Arguments[k], arena.Values[k]);
+                if (checkNumerics)
+                {
+                    NumericsCheck.After(Backend, schedule[k], arena.Arguments[k], arena.Values[k]);
+                }
+            }
+        }
+        LastRunKernelCount = arena.KernelCount;
+        LastRunReplayed = false;
+    }
+
+    /// <summary>
+    /// The capturing backend when this run may use a recording, else null with the reason in
+    /// <see cref="GraphFallbackReason"/>. Fed variables are uploaded per run (storage a recording cannot
+    /// know) and numerics checks download between kernels, so such runs are eager.
+    /// </summary>
+    private IGraphCapture? CaptureFor(Arena arena, bool fedVariables)
+    {
+        string? reason = null;
+        if (Backend is not IGraphCapture capture) { reason = $"backend '{Backend.Name}' does not capture graphs"; capture = null!; }
+        else if (!CaptureGraphs) { reason = "CaptureGraphs is off"; }
+        else if (CheckNumerics) { reason = "CheckNumerics is on (it downloads after every kernel)"; }
+        else if (fedVariables) { reason = "a variable was fed (its value is uploaded for this run only)"; }
+        else
+        {
+            arena.Capture ??= new ArenaCapture(CaptureBlocker(capture, arena), _assigned.Length);
+            reason = arena.Capture.Blocker;
+        }
+        GraphFallbackReason = reason;
+        return reason is null ? capture : null;
+    }
+
+    /// <summary>Why an arena can never be recorded, or null: a kernel that synchronizes, or an aliasing the in-place assignment would break.</summary>
+    private string? CaptureBlocker(IGraphCapture capture, Arena arena)
+    {
+        var schedule = _layout.Schedule;
+        for (var k = 0; k < schedule.Length; k++)
+        {
+            if (arena.Kernels[k] is { } kernel && !capture.CanCapture(kernel))
+            {
+                return $"the {schedule[k].Op.Name} kernel of {schedule[k]} cannot be recorded (it synchronizes or runs on the host)";
+            }
+        }
+        if (_assigned.Length > 0)
+        {
+            // A recording writes assignments into the variables' storage in place, after every kernel. An
+            // output or assigned value that IS a variable's storage would then read the new value (or be
+            // overwritten mid-update by a simultaneous swap), so such plans run eagerly.
+            foreach (var k in _layout.OutputIndices)
+            {
+                var root = schedule[RootOf(arena, k)];
+                if (root.IsVariable)
+                {
+                    return $"an output or assigned value is the variable '{((VariableOp)root.Op).VariableName}' itself";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int RootOf(Arena arena, int k) => arena.Specialization.Root[k];
+
+    /// <summary>
+    /// Runs the arena on a capturing backend: eagerly the first time (warm-up), then records the run and
+    /// replays the recording on every later run while the storage it was recorded against is unchanged
+    /// (recording again otherwise). In this mode assignments are copied into the store's storage in place,
+    /// inside the recording, so the store's storage (and the recording) stays valid from run to run.
+    /// </summary>
+    private void RunCaptured(IGraphCapture capture, Arena arena, VariableStore? variables)
+    {
+        var state = arena.Capture!;
+        for (var a = 0; a < _assigned.Length; a++) { state.Targets[a] = variables?.Resident(_assigned[a])!; }
+        if (state.Matches(variables, arena.BindingsChanged))
+        {
+            state.Replay();
+            LastRunKernelCount = arena.KernelCount;
+            LastRunReplayed = true;
+            return;
+        }
+        if (!state.WarmedUp)
+        {
+            RunKernels(arena, checkNumerics: false);
+            CopyAssignments(arena, state.Targets);
+            state.WarmedUp = true;
+            GraphFallbackReason = "warm-up run (the next run is recorded)";
+            return;
+        }
+        try
+        {
+            state.Record(capture, () =>
+            {
+                RunKernels(arena, checkNumerics: false);
+                CopyAssignments(arena, state.Targets);
+            }, variables);
+        }
+        catch (FuncNetException e)
+        {
+            // Nothing ran during the failed recording: block the arena and run this step eagerly.
+            state.Block($"recording failed: {e.Message}");
+            GraphFallbackReason = state.Blocker;
+            RunKernels(arena, checkNumerics: false);
+            CopyAssignments(arena, state.Targets);
+            return;
+        }
+        arena.BindingsChanged = false;
+        GraphCaptures++;
+        state.Replay();
+        LastRunKernelCount = arena.KernelCount;
+        LastRunReplayed = true;
+    }
+
+    /// <summary>Copies each assigned value into its variable's storage (null targets: no store, assignments discarded).</summary>
+    private void CopyAssignments(Arena arena, DeviceTensor[] targets)
+    {
+        var first = _outputs.Length - _assigned.Length;
+        for (var a = 0; a < targets.Length; a++)
+        {
+            if (targets[a] is { } target)
+            {
+                Backend.Copy(arena.Values[_layout.OutputIndices[first + a]], target);
+            }
         }
     }
 

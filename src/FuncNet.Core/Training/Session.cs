@@ -37,6 +37,12 @@ public sealed class Session : IDisposable
     /// </summary>
     public bool CheckNumerics { get; set; }
 
+    /// <summary>
+    /// On a backend that records and replays work (CUDA graphs), whether the session's plans record their
+    /// runs and replay them (default true; see <see cref="Plan.CaptureGraphs"/>). Ignored elsewhere.
+    /// </summary>
+    public bool CaptureGraphs { get; set; } = true;
+
     /// <summary>How many distinct plans the session has compiled (one per distinct fetch list).</summary>
     public int CompiledPlanCount => _plans.Count + _stepPlans.Count;
 
@@ -58,6 +64,7 @@ public sealed class Session : IDisposable
         var plan = PlanFor(fetches, () => Plan.Compile(fetches, Backend));
         using var _ = Exclusive();
         plan.CheckNumerics = CheckNumerics;
+        plan.CaptureGraphs = CaptureGraphs;
         return plan.Run(feeds, _store);
     }
 
@@ -79,6 +86,7 @@ public sealed class Session : IDisposable
         }
         using var _ = Exclusive();
         plan.CheckNumerics = CheckNumerics;
+        plan.CaptureGraphs = CaptureGraphs;
         // The plan computes every new value from the old ones, then installs them all in the store, on the
         // backend and in place: a simultaneous update with no copy through the host.
         return plan.Run(feeds, _store)[0];
