@@ -89,22 +89,24 @@ public sealed class CpuBackend : IBackend
     public DeviceTensor Allocate(Shape shape, DType dtype) => new CpuTensor(this, shape, dtype, _pool.Rent(dtype, shape.Size), pooled: true);
 
     /// <inheritdoc />
-    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, ((CpuTensor)target).Data, source.Size);
+    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, Own(target).Data, source.Size);
 
     /// <inheritdoc />
     public Tensor Download(DeviceTensor value)
     {
-        var t = (CpuTensor)value;
+        var t = Own(value);
         return Tensor.Wrap(t.Shape, t.DType, (Array)t.Data.Clone());
     }
 
     /// <inheritdoc />
-    public void Copy(DeviceTensor source, DeviceTensor target) => Array.Copy(((CpuTensor)source).Data, ((CpuTensor)target).Data, source.Shape.Size);
+    public void Copy(DeviceTensor source, DeviceTensor target) => Array.Copy(Own(source).Data, Own(target).Data, source.Shape.Size);
+
+    private CpuTensor Own(DeviceTensor value) => DeviceTensor.Require<CpuTensor>(value, Name);
 
     /// <inheritdoc />
     public DeviceTensor? View(DeviceTensor value, Shape shape)
     {
-        var t = (CpuTensor)value;
+        var t = Own(value);
         return new CpuTensor(this, shape, t.DType, t.Data, pooled: false);
     }
 

@@ -33,6 +33,13 @@ public abstract class DeviceTensor : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// <paramref name="value"/> as the backend's own tensor type, or a <see cref="FuncNetException"/> saying
+    /// that values must come from the backend that uses them (a tensor of another backend was passed).
+    /// </summary>
+    internal static T Require<T>(DeviceTensor value, string backend) where T : DeviceTensor => value as T ?? throw new FuncNetException(
+        $"Backend '{backend}' was given a {value?.GetType().Name ?? "null"}; values must come from the same backend (upload host tensors with IBackend.Upload).");
+
     /// <summary>Frees the backend storage; called once.</summary>
     protected abstract void Release();
 }

@@ -41,6 +41,12 @@ public interface IBackend : IDisposable
     /// </summary>
     IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype);
 
+    /// <summary>
+    /// Waits until all work enqueued on the backend has finished, surfacing any failure. Backends that run
+    /// each call to completion (the CPU ones) have nothing to wait for.
+    /// </summary>
+    void Synchronize() { }
+
     /// <summary>Allocates storage and copies a host tensor into it.</summary>
     DeviceTensor Upload(Tensor value)
     {

@@ -139,7 +139,20 @@ public sealed class Plan : IDisposable
     /// backend) unless fed, and writing the assignments back into it once every output is computed.
     /// Returns the outputs (not the assigned values).
     /// </summary>
-    public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds, VariableStore? variables)
+    public Tensor[] Run(IReadOnlyDictionary<Expr, Tensor>? feeds, VariableStore? variables) => RunCore(feeds, variables, fetch: true);
+
+    /// <summary>
+    /// Runs the plan on values already on its backend (uploaded once with <see cref="IBackend.Upload"/>, or
+    /// kept from earlier work), writes the assignments into <paramref name="variables"/> and fetches nothing:
+    /// the way to train from data resident on a GPU. Fed placeholders are copied on the device into the
+    /// plan's buffers (so a recorded run stays valid whatever is fed); fed variables are read in place for
+    /// this run. On a backend that queues work this returns once the work is enqueued; call
+    /// <see cref="IBackend.Synchronize"/> (or read a value) to wait for it.
+    /// </summary>
+    public void Execute(IReadOnlyDictionary<Expr, DeviceTensor>? feeds, VariableStore? variables) => RunCore(feeds, variables, fetch: false);
+
+    /// <summary>Runs the plan on host values (<see cref="Tensor"/>) or backend values (<see cref="DeviceTensor"/>), fetching the outputs or not.</summary>
+    private Tensor[] RunCore<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds, VariableStore? variables, bool fetch) where TValue : class
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (variables is not null && variables.Backend != Backend)
@@ -150,28 +163,41 @@ public sealed class Plan : IDisposable
         var spec = Specialize(feeds);
         var arena = spec.Rent(Backend, Resident);
         List<DeviceTensor>? uploads = null;
+        var fedVariables = false;
         try
         {
             var schedule = _layout.Schedule;
             foreach (var k in _layout.Placeholders)
             {
-                Backend.CopyIn(feeds![schedule[k]], arena.Values[k]);
+                switch (feeds![schedule[k]])
+                {
+                    case Tensor host: Backend.CopyIn(host, arena.Values[k]); break;
+                    case DeviceTensor device: Backend.Copy(device, arena.Values[k]); break;
+                }
             }
             foreach (var k in _layout.Variables)
             {
                 var v = schedule[k];
                 if (feeds is not null && feeds.TryGetValue(v, out var fed))
                 {
-                    var upload = Backend.Upload(fed);
-                    (uploads ??= []).Add(upload);
-                    arena.Bind(k, upload);
+                    fedVariables = true;
+                    if (fed is Tensor host)
+                    {
+                        var upload = Backend.Upload(host);
+                        (uploads ??= []).Add(upload);
+                        arena.Bind(k, upload);
+                    }
+                    else
+                    {
+                        arena.Bind(k, (DeviceTensor)(object)fed);
+                    }
                 }
                 else
                 {
                     arena.Bind(k, variables is not null ? variables.Resident(v) : Resident(v));
                 }
             }
-            var capture = CaptureFor(arena, uploads is not null);
+            var capture = CaptureFor(arena, fedVariables);
             if (capture is null)
             {
                 RunKernels(arena, CheckNumerics);
@@ -180,7 +206,7 @@ public sealed class Plan : IDisposable
             {
                 RunCaptured(capture, arena, variables);
             }
-            var results = new Tensor[_outputs.Length - _assigned.Length];
+            var results = fetch ? new Tensor[_outputs.Length - _assigned.Length] : [];
             for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(arena.Values[_layout.OutputIndices[i]]); }
             if (variables is not null && capture is null)
             {
@@ -228,7 +254,7 @@ public sealed class Plan : IDisposable
         if (Backend is not IGraphCapture capture) { reason = $"backend '{Backend.Name}' does not capture graphs"; capture = null!; }
         else if (!CaptureGraphs) { reason = "CaptureGraphs is off"; }
         else if (CheckNumerics) { reason = "CheckNumerics is on (it downloads after every kernel)"; }
-        else if (fedVariables) { reason = "a variable was fed (its value is uploaded for this run only)"; }
+        else if (fedVariables) { reason = "a variable was fed (its storage is bound for this run only)"; }
         else
         {
             arena.Capture ??= new ArenaCapture(CaptureBlocker(capture, arena), _assigned.Length);
@@ -365,7 +391,7 @@ public sealed class Plan : IDisposable
         return false;
     }
 
-    private void ValidateFeeds(IReadOnlyDictionary<Expr, Tensor>? feeds)
+    private void ValidateFeeds<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds) where TValue : class
     {
         if (feeds is not null)
         {
@@ -375,15 +401,20 @@ public sealed class Plan : IDisposable
                 {
                     throw new FuncNetException($"The feed for {node} is null; give it a tensor.");
                 }
+                if (value is DeviceTensor { IsDisposed: true })
+                {
+                    throw new FuncNetException($"The feed for {node} is a disposed DeviceTensor; upload the value again.");
+                }
+                var (shape, dtype) = ShapeOf(value);
                 switch (node.Op)
                 {
                     case PlaceholderOp p:
-                        p.Validate(value);
+                        p.Validate(shape, dtype);
                         break;
                     case VariableOp v:
-                        if (value.Shape != v.InitialValue.Shape || value.DType != v.InitialValue.DType)
+                        if (shape != v.InitialValue.Shape || dtype != v.InitialValue.DType)
                         {
-                            throw new ShapeException($"Value for variable '{v.VariableName}': expected shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
+                            throw new ShapeException($"Value for variable '{v.VariableName}': expected shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {shape} {dtype}.");
                         }
                         break;
                     default:
@@ -403,8 +434,16 @@ public sealed class Plan : IDisposable
         }
     }
 
+    /// <summary>The shape and dtype of a fed host or backend value.</summary>
+    private static (Shape Shape, DType DType) ShapeOf(object value) => value switch
+    {
+        Tensor t => (t.Shape, t.DType),
+        DeviceTensor d => (d.Shape, d.DType),
+        _ => throw new FuncNetException($"A feed must be a Tensor or a DeviceTensor; given {value.GetType().Name}."),
+    };
+
     /// <summary>The specialization for the fed shapes, built once per distinct set of shapes.</summary>
-    private Specialization Specialize(IReadOnlyDictionary<Expr, Tensor>? feeds)
+    private Specialization Specialize<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds) where TValue : class
     {
         var schedule = _layout.Schedule;
         var count = 0;
@@ -413,7 +452,7 @@ public sealed class Plan : IDisposable
         var at = 0;
         foreach (var k in _layout.Placeholders)
         {
-            foreach (var d in feeds![schedule[k]].Shape.Dims) { dims[at++] = d; }
+            foreach (var d in ShapeOf(feeds![schedule[k]]).Shape.Dims) { dims[at++] = d; }
         }
         lock (_gate)
         {
@@ -432,7 +471,7 @@ public sealed class Plan : IDisposable
             }
             else if (node.IsPlaceholder)
             {
-                shapes[k] = feeds![node].Shape;
+                shapes[k] = ShapeOf(feeds![node]).Shape;
             }
             else
             {

@@ -21,21 +21,23 @@ public sealed class ReferenceBackend : IBackend
     public DeviceTensor Allocate(Shape shape, DType dtype) => new HostTensor(this, shape, dtype, Tensor.Zeros(shape, dtype).Data);
 
     /// <inheritdoc />
-    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, ((HostTensor)target).Data, source.Size);
+    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, Own(target).Data, source.Size);
 
     /// <inheritdoc />
     public Tensor Download(DeviceTensor value)
     {
-        var t = (HostTensor)value;
+        var t = Own(value);
         return Tensor.Wrap(t.Shape, t.DType, (Array)t.Data.Clone());
     }
 
     /// <inheritdoc />
     public void Copy(DeviceTensor source, DeviceTensor target) =>
-        Array.Copy(((HostTensor)source).Data, ((HostTensor)target).Data, source.Shape.Size);
+        Array.Copy(Own(source).Data, Own(target).Data, source.Shape.Size);
 
     /// <inheritdoc />
-    public DeviceTensor? View(DeviceTensor value, Shape shape) => new HostTensor(this, shape, value.DType, ((HostTensor)value).Data);
+    public DeviceTensor? View(DeviceTensor value, Shape shape) => new HostTensor(this, shape, value.DType, Own(value).Data);
+
+    private HostTensor Own(DeviceTensor value) => DeviceTensor.Require<HostTensor>(value, Name);
 
     /// <inheritdoc />
     public IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype) => new ReferenceKernel(node.Op, shape, dtype);

@@ -16,16 +16,16 @@ internal sealed record PlaceholderOp(long Identity, string PlaceholderName, Shap
 
     internal override string Format(IReadOnlyList<string> inputs) => PlaceholderName;
 
-    /// <summary>Checks a fed value against the declaration; throws naming the placeholder.</summary>
-    public void Validate(Tensor value)
+    /// <summary>Checks the shape and dtype of a fed value against the declaration; throws naming the placeholder.</summary>
+    public void Validate(Shape shape, DType dtype)
     {
-        if (value.DType != DeclaredDType)
+        if (dtype != DeclaredDType)
         {
-            throw new DTypeException($"Feed for placeholder '{PlaceholderName}': expected dtype {DeclaredDType}; given {value.DType} (convert it with Tensor.Cast).");
+            throw new DTypeException($"Feed for placeholder '{PlaceholderName}': expected dtype {DeclaredDType}; given {dtype} (convert it with Tensor.Cast).");
         }
-        if (!value.Shape.IsCompatibleWith(DeclaredShape))
+        if (!shape.IsCompatibleWith(DeclaredShape))
         {
-            throw new ShapeException($"Feed for placeholder '{PlaceholderName}': expected shape {DeclaredShape} (? = any); given {value.Shape}.");
+            throw new ShapeException($"Feed for placeholder '{PlaceholderName}': expected shape {DeclaredShape} (? = any); given {shape}.");
         }
     }
 }
