@@ -11,14 +11,16 @@ namespace FuncNet.Backends.Cuda;
 /// a run of adjacent axes, softmax along the last axis, broadcasts, transposes), compiled by NVRTC for the
 /// device's architecture and cached in memory and on disk. Ops without a kernel run their reference
 /// kernel on the host (correct, slow, documented in docs/gpu.md). Memory comes from a caching allocator.
-/// Everything is enqueued on one non-blocking stream; downloads synchronize it. A sequence of launches
-/// can be captured once and replayed as a <see cref="CudaGraph"/>.
+/// Everything is enqueued on one non-blocking stream; transfers go through pinned staging buffers, uploads
+/// without waiting for the stream and downloads after synchronizing it. A sequence of launches can be
+/// captured once and replayed as a <see cref="CudaGraph"/>.
 /// </summary>
 public sealed unsafe class CudaBackend : IBackend
 {
     [ThreadStatic] private static nint _currentContext;
 
     private readonly CudaMemoryPool _pool;
+    private readonly CudaPinnedStaging _staging;
     private readonly CudaCompiler _compiler;
     private readonly ConcurrentDictionary<string, nint> _functions = new();
     private readonly ConcurrentBag<nint> _modules = new();
@@ -39,6 +41,7 @@ public sealed unsafe class CudaBackend : IBackend
         ComputeCapability = computeCapability;
         Options = options;
         _pool = new CudaMemoryPool(new DriverMemory(this));
+        _staging = new CudaPinnedStaging(new DriverTransfers(this));
         var cache = options.CacheDirectory is null ? CudaCompiler.DefaultCacheDirectory() : options.CacheDirectory.Length == 0 ? null : options.CacheDirectory;
         _compiler = new CudaCompiler(nvrtc, CudaCompiler.ChooseArchitecture(computeCapability, nvrtc.SupportedArchitectures()), cache);
     }
@@ -155,6 +158,9 @@ public sealed unsafe class CudaBackend : IBackend
     /// <summary>Device bytes cached for reuse by the allocator.</summary>
     public long CachedBytes => _pool.CachedBytes;
 
+    /// <summary>Page-locked host bytes held by the transfer staging buffers.</summary>
+    public long PinnedStagingBytes => _staging.PinnedBytes;
+
     internal void OnCreated() => Interlocked.Increment(ref _live);
 
     internal void OnReleased(ulong pointer, long blockSize)
@@ -203,10 +209,10 @@ public sealed unsafe class CudaBackend : IBackend
         Same(source.Shape.Size, source.DType, t, "CopyIn");
         if (t.Bytes == 0) { return; }
         EnsureCurrent();
-        // From pageable memory the async copy returns once the data is staged, so the array may move after.
+        // The staging copies the data out before returning, so the array may move after.
         fixed (byte* p = &MemoryMarshal.GetArrayDataReference(source.Data))
         {
-            Driver.Check(Driver.cuMemcpyHtoDAsync_v2(t.Pointer, p, (nuint)t.Bytes, Stream), "cuMemcpyHtoDAsync_v2");
+            _staging.Upload((nint)p, t.Bytes, t.Pointer);
         }
     }
 
@@ -225,8 +231,7 @@ public sealed unsafe class CudaBackend : IBackend
         {
             fixed (byte* p = &MemoryMarshal.GetArrayDataReference(data))
             {
-                Driver.Check(Driver.cuMemcpyDtoHAsync_v2(p, t.Pointer, (nuint)t.Bytes, Stream), "cuMemcpyDtoHAsync_v2");
-                Driver.Check(Driver.cuStreamSynchronize(Stream), "cuStreamSynchronize (a kernel enqueued earlier failed)");
+                _staging.Download(t.Pointer, (nint)p, t.Bytes);
             }
         }
         return Tensor.Wrap(t.Shape, t.DType, data);
@@ -313,6 +318,8 @@ public sealed unsafe class CudaBackend : IBackend
         if (_context == 0) { return; }
         EnsureCurrent();
         Driver.cuStreamSynchronize(Stream);
+        // After the synchronization no copy still reads a staging block.
+        _staging.Dispose();
         _pool.Dispose();
         foreach (var m in _modules) { Driver.cuModuleUnload(m); }
         Blas.cublasDestroy_v2(BlasHandle);
@@ -331,6 +338,48 @@ public sealed unsafe class CudaBackend : IBackend
         {
             throw new ShapeException($"CudaBackend.{call}: expected {target.Shape.Size} {target.DType} elements; given {size} {dtype}.");
         }
+    }
+
+    /// <summary>The driver's pinned memory, events and stream copies under the transfer staging.</summary>
+    private sealed class DriverTransfers(CudaBackend backend) : IPinnedTransfers
+    {
+        private CudaDriver Driver => backend.Driver;
+
+        public nint AllocateHost(long bytes)
+        {
+            void* p;
+            var r = Driver.cuMemAllocHost_v2(&p, (nuint)bytes);
+            if (r == CudaDriver.ErrorOutOfMemory)
+            {
+                // Host memory, not the device's: CudaOutOfMemoryException's advice (smaller batches, other GPU processes) would mislead.
+                throw new CudaException($"cuMemAllocHost_v2 could not pin {bytes:N0} bytes of host memory for transfer staging: {Driver.Describe(r)}. Free host memory or run fewer processes that pin memory.", r);
+            }
+            Driver.Check(r, "cuMemAllocHost_v2 (transfer staging)");
+            return (nint)p;
+        }
+
+        public void FreeHost(nint block) => Driver.cuMemFreeHost((void*)block);
+
+        public nint CreateEvent()
+        {
+            nint e;
+            Driver.Check(Driver.cuEventCreate(&e, CudaDriver.EventDisableTiming), "cuEventCreate");
+            return e;
+        }
+
+        public void DestroyEvent(nint handle) => Driver.cuEventDestroy_v2(handle);
+
+        public void RecordEvent(nint handle) => Driver.Check(Driver.cuEventRecord(handle, backend.Stream), "cuEventRecord");
+
+        public void WaitEvent(nint handle) => Driver.Check(Driver.cuEventSynchronize(handle), "cuEventSynchronize (a kernel or copy enqueued earlier failed)");
+
+        public void CopyToDevice(ulong target, nint source, long bytes) =>
+            Driver.Check(Driver.cuMemcpyHtoDAsync_v2(target, (void*)source, (nuint)bytes, backend.Stream), "cuMemcpyHtoDAsync_v2");
+
+        public void CopyToHost(nint target, ulong source, long bytes) =>
+            Driver.Check(Driver.cuMemcpyDtoHAsync_v2((void*)target, source, (nuint)bytes, backend.Stream), "cuMemcpyDtoHAsync_v2");
+
+        public void Synchronize() => Driver.Check(Driver.cuStreamSynchronize(backend.Stream), "cuStreamSynchronize (a kernel enqueued earlier failed)");
     }
 
     /// <summary>The driver's allocator under the caching pool.</summary>
