@@ -13,14 +13,16 @@ namespace FuncNet.Backends.Cuda;
 /// kernel on the host (correct, slow, documented in docs/gpu.md). Memory comes from a caching allocator.
 /// Everything is enqueued on one non-blocking stream; transfers go through pinned staging buffers, uploads
 /// without waiting for the stream and downloads after synchronizing it. A sequence of launches can be
-/// captured once and replayed as a <see cref="CudaGraph"/>.
+/// captured once and replayed as a <see cref="CudaGraph"/>; as an <see cref="IGraphCapture"/>, the backend
+/// lets a <see cref="Plan"/> do that with its runs.
 /// </summary>
-public sealed unsafe class CudaBackend : IBackend
+public sealed unsafe class CudaBackend : IBackend, IGraphCapture
 {
     [ThreadStatic] private static nint _currentContext;
 
     private readonly CudaMemoryPool _pool;
     private readonly CudaPinnedStaging _staging;
+    private readonly CudaStreamGate _gate = new();
     private readonly CudaCompiler _compiler;
     private readonly ConcurrentDictionary<string, nint> _functions = new();
     private readonly ConcurrentBag<nint> _modules = new();
@@ -180,6 +182,25 @@ public sealed unsafe class CudaBackend : IBackend
         }
     }
 
+    /// <summary>
+    /// Holds the stream for an enqueue (waiting while another thread captures it) with the context current;
+    /// dispose when the work is enqueued.
+    /// </summary>
+    internal CudaStreamGate.Scope EnterStream()
+    {
+        var scope = _gate.Enqueue();
+        try
+        {
+            EnsureCurrent();
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+        return scope;
+    }
+
     /// <summary>The loaded entry point of a generated kernel body, compiled and loaded once per backend.</summary>
     internal nint Function(string body) => _functions.GetOrAdd(body, b =>
     {
@@ -208,11 +229,22 @@ public sealed unsafe class CudaBackend : IBackend
         var t = Require(target);
         Same(source.Shape.Size, source.DType, t, "CopyIn");
         if (t.Bytes == 0) { return; }
-        EnsureCurrent();
+        // A captured copy would replay from the staging block, whose contents by then belong to later uploads.
+        NotWhileCapturing("CopyIn", "copy host values into the graph's tensors before replaying it, outside the capture");
+        using var stream = EnterStream();
         // The staging copies the data out before returning, so the array may move after.
         fixed (byte* p = &MemoryMarshal.GetArrayDataReference(source.Data))
         {
             _staging.Upload((nint)p, t.Bytes, t.Pointer);
+        }
+    }
+
+    /// <summary>Throws a <see cref="FuncNetException"/> when the calling thread is capturing the stream.</summary>
+    private void NotWhileCapturing(string call, string instead)
+    {
+        if (_gate.CapturingOnThisThread)
+        {
+            throw new FuncNetException($"CudaBackend.{call} cannot be recorded into a CUDA graph: {instead}.");
         }
     }
 
@@ -226,9 +258,11 @@ public sealed unsafe class CudaBackend : IBackend
             DType.Float64 => new double[t.Shape.Size],
             _ => new int[t.Shape.Size],
         };
-        EnsureCurrent();
         if (t.Bytes > 0)
         {
+            // Waiting for the stream would end the capture; a graph holds only device work.
+            NotWhileCapturing("Download", "download results after replaying the graph, outside the capture");
+            using var stream = EnterStream();
             fixed (byte* p = &MemoryMarshal.GetArrayDataReference(data))
             {
                 _staging.Download(t.Pointer, (nint)p, t.Bytes);
@@ -243,7 +277,7 @@ public sealed unsafe class CudaBackend : IBackend
         CudaTensor s = Require(source), t = Require(target);
         Same(s.Shape.Size, s.DType, t, "Copy");
         if (t.Bytes == 0) { return; }
-        EnsureCurrent();
+        using var stream = EnterStream();
         Driver.Check(Driver.cuMemcpyDtoDAsync_v2(t.Pointer, s.Pointer, (nuint)t.Bytes, Stream), "cuMemcpyDtoDAsync_v2");
     }
 
@@ -265,17 +299,20 @@ public sealed unsafe class CudaBackend : IBackend
     /// <summary>Waits until everything enqueued on the backend's stream has run; throws if a kernel failed.</summary>
     public void Synchronize()
     {
-        EnsureCurrent();
+        NotWhileCapturing("Synchronize", "synchronize after replaying the graph, outside the capture");
+        using var stream = EnterStream();
         Driver.Check(Driver.cuStreamSynchronize(Stream), "cuStreamSynchronize");
     }
 
     /// <summary>
     /// Captures the kernel launches and device copies that <paramref name="launches"/> enqueues on the
     /// backend's stream (e.g. running prepared <see cref="IKernel"/>s over fixed tensors) into a
-    /// <see cref="CudaGraph"/> to replay. Nothing runs during capture. Inside, only asynchronous work is
-    /// allowed: a download or a fallback kernel (which synchronizes) makes the capture fail with a
-    /// <see cref="CudaException"/>. Allocation is allowed (relaxed capture mode), but replays reuse the
-    /// addresses seen during capture, so tensors used must stay alive as long as the graph.
+    /// <see cref="CudaGraph"/> to replay. Nothing runs during capture. Inside, only asynchronous device work
+    /// is allowed: <see cref="CopyIn"/>, <see cref="Download"/> and <see cref="Synchronize"/> throw a
+    /// <see cref="FuncNetException"/>, and so does a fallback kernel (it downloads); the capture is then
+    /// abandoned and the backend stays usable. Other threads' work on this backend waits until the capture
+    /// ends rather than being recorded into it. Allocation is allowed (relaxed capture mode), but replays
+    /// reuse the addresses seen during capture, so tensors used must stay alive as long as the graph.
     /// </summary>
     public CudaGraph Capture(Action launches)
     {
@@ -284,30 +321,47 @@ public sealed unsafe class CudaBackend : IBackend
         {
             throw new BackendUnavailableException("This CUDA driver lacks graph capture (cuStreamBeginCapture_v2, cuGraphInstantiateWithFlags: CUDA 11.4+); update the NVIDIA driver.");
         }
-        EnsureCurrent();
-        Driver.Check(Driver.cuStreamBeginCapture_v2(Stream, CudaDriver.CaptureModeRelaxed), "cuStreamBeginCapture_v2");
-        nint graph = 0;
+        _gate.BeginCapture();
         try
         {
-            launches();
+            EnsureCurrent();
+            Driver.Check(Driver.cuStreamBeginCapture_v2(Stream, CudaDriver.CaptureModeRelaxed), "cuStreamBeginCapture_v2");
+            nint graph = 0;
+            try
+            {
+                launches();
+            }
+            catch
+            {
+                // End the capture whatever happened, or the stream stays in capture mode and every later call fails.
+                Driver.cuStreamEndCapture(Stream, &graph);
+                if (graph != 0) { Driver.cuGraphDestroy(graph); }
+                throw;
+            }
+            Driver.Check(Driver.cuStreamEndCapture(Stream, &graph), "cuStreamEndCapture (something in the captured action synchronized the stream)");
+            nint exec;
+            var r = Driver.cuGraphInstantiateWithFlags(&exec, graph, 0);
+            if (r != CudaDriver.Success)
+            {
+                Driver.cuGraphDestroy(graph);
+                throw Driver.Error(r, "cuGraphInstantiateWithFlags");
+            }
+            return new CudaGraph(this, graph, exec);
         }
-        catch
+        finally
         {
-            // End the capture whatever happened, or the stream stays in capture mode and every later call fails.
-            Driver.cuStreamEndCapture(Stream, &graph);
-            if (graph != 0) { Driver.cuGraphDestroy(graph); }
-            throw;
+            _gate.EndCapture();
         }
-        Driver.Check(Driver.cuStreamEndCapture(Stream, &graph), "cuStreamEndCapture (something in the captured action synchronized the stream)");
-        nint exec;
-        var r = Driver.cuGraphInstantiateWithFlags(&exec, graph, 0);
-        if (r != CudaDriver.Success)
-        {
-            Driver.cuGraphDestroy(graph);
-            throw Driver.Error(r, "cuGraphInstantiateWithFlags");
-        }
-        return new CudaGraph(this, graph, exec);
     }
+
+    /// <summary>
+    /// True for the kernels this backend prepared that only enqueue device work (generated kernels, cuBLAS
+    /// GEMMs, device copies); false for the host fallback, which downloads its inputs, and for anything else.
+    /// </summary>
+    public bool CanCapture(IKernel kernel) => CudaKernels.CanCapture(kernel, this);
+
+    /// <inheritdoc />
+    ICapturedWork IGraphCapture.Capture(Action launches) => Capture(launches);
 
     /// <summary>Frees cached device memory (live tensors keep theirs).</summary>
     public void TrimCache() => _pool.ReleaseCached();
@@ -327,7 +381,11 @@ public sealed unsafe class CudaBackend : IBackend
         Driver.cuDevicePrimaryCtxRelease_v2(_device);
         _context = 0;
         _currentContext = 0;
+        _gate.Dispose();
     }
+
+    /// <summary>True once <see cref="Dispose"/> has run.</summary>
+    internal bool IsDisposed => _context == 0;
 
     private static CudaTensor Require(DeviceTensor value) => value as CudaTensor ?? throw new FuncNetException(
         $"The CUDA backend was given a {value?.GetType().Name ?? "null"}; values must be allocated by the same CudaBackend.");
