@@ -38,7 +38,7 @@ internal interface IPinnedTransfers
 /// Page-locked (pinned) host buffers that every transfer between managed arrays and the device goes through.
 /// From pageable memory the driver may synchronize the stream to stage a copy itself (the CUDA API's
 /// synchronization rules), so an upload could wait for every kernel queued before it; from pinned memory the
-/// copy engine reads directly and the call returns at once.
+/// copy engine reads the block directly and the call only enqueues.
 /// <para>
 /// Uploads cycle through a ring of <see cref="UploadSlots"/> blocks: the data is copied into a block, the
 /// device copy is enqueued from it, and an event is recorded after that copy. A block is written again only
@@ -54,8 +54,10 @@ internal interface IPinnedTransfers
 /// There is no size below which a transfer skips staging: the driver may synchronize for pageable copies of
 /// any size, and copying a few bytes into a pinned block costs less than one driver call.
 /// </para>
+/// <para>
 /// Thread-safe: uploads hold the ring's lock while they write blocks and enqueue; a download takes a block of
 /// its own, so downloads on several threads wait for the stream together.
+/// </para>
 /// </summary>
 internal sealed unsafe class CudaPinnedStaging(IPinnedTransfers transfers) : IDisposable
 {
