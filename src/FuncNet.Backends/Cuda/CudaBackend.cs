@@ -11,14 +11,18 @@ namespace FuncNet.Backends.Cuda;
 /// a run of adjacent axes, softmax along the last axis, broadcasts, transposes), compiled by NVRTC for the
 /// device's architecture and cached in memory and on disk. Ops without a kernel run their reference
 /// kernel on the host (correct, slow, documented in docs/gpu.md). Memory comes from a caching allocator.
-/// Everything is enqueued on one non-blocking stream; downloads synchronize it. A sequence of launches
-/// can be captured once and replayed as a <see cref="CudaGraph"/>.
+/// Everything is enqueued on one non-blocking stream; transfers go through pinned staging buffers, uploads
+/// without waiting for the stream and downloads after synchronizing it. A sequence of launches can be
+/// captured once and replayed as a <see cref="CudaGraph"/>; as an <see cref="IGraphCapture"/>, the backend
+/// lets a <see cref="Plan"/> do that with its runs.
 /// </summary>
-public sealed unsafe class CudaBackend : IBackend
+public sealed unsafe class CudaBackend : IBackend, IGraphCapture
 {
     [ThreadStatic] private static nint _currentContext;
 
     private readonly CudaMemoryPool _pool;
+    private readonly CudaPinnedStaging _staging;
+    private readonly CudaStreamGate _gate = new();
     private readonly CudaCompiler _compiler;
     private readonly ConcurrentDictionary<string, nint> _functions = new();
     private readonly ConcurrentBag<nint> _modules = new();
@@ -39,6 +43,7 @@ public sealed unsafe class CudaBackend : IBackend
         ComputeCapability = computeCapability;
         Options = options;
         _pool = new CudaMemoryPool(new DriverMemory(this));
+        _staging = new CudaPinnedStaging(new DriverTransfers(this));
         var cache = options.CacheDirectory is null ? CudaCompiler.DefaultCacheDirectory() : options.CacheDirectory.Length == 0 ? null : options.CacheDirectory;
         _compiler = new CudaCompiler(nvrtc, CudaCompiler.ChooseArchitecture(computeCapability, nvrtc.SupportedArchitectures()), cache);
     }
@@ -155,6 +160,9 @@ public sealed unsafe class CudaBackend : IBackend
     /// <summary>Device bytes cached for reuse by the allocator.</summary>
     public long CachedBytes => _pool.CachedBytes;
 
+    /// <summary>Page-locked host bytes held by the transfer staging buffers.</summary>
+    public long PinnedStagingBytes => _staging.PinnedBytes;
+
     internal void OnCreated() => Interlocked.Increment(ref _live);
 
     internal void OnReleased(ulong pointer, long blockSize)
@@ -172,6 +180,25 @@ public sealed unsafe class CudaBackend : IBackend
             Driver.Check(Driver.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
             _currentContext = _context;
         }
+    }
+
+    /// <summary>
+    /// Holds the stream for an enqueue (waiting while another thread captures it) with the context current;
+    /// dispose when the work is enqueued.
+    /// </summary>
+    internal CudaStreamGate.Scope EnterStream()
+    {
+        var scope = _gate.Enqueue();
+        try
+        {
+            EnsureCurrent();
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+        return scope;
     }
 
     /// <summary>The loaded entry point of a generated kernel body, compiled and loaded once per backend.</summary>
@@ -202,11 +229,22 @@ public sealed unsafe class CudaBackend : IBackend
         var t = Require(target);
         Same(source.Shape.Size, source.DType, t, "CopyIn");
         if (t.Bytes == 0) { return; }
-        EnsureCurrent();
-        // From pageable memory the async copy returns once the data is staged, so the array may move after.
+        // A captured copy would replay from the staging block, whose contents by then belong to later uploads.
+        NotWhileCapturing("CopyIn", "copy host values into the graph's tensors before replaying it, outside the capture");
+        using var stream = EnterStream();
+        // The staging copies the data out before returning, so the array may move after.
         fixed (byte* p = &MemoryMarshal.GetArrayDataReference(source.Data))
         {
-            Driver.Check(Driver.cuMemcpyHtoDAsync_v2(t.Pointer, p, (nuint)t.Bytes, Stream), "cuMemcpyHtoDAsync_v2");
+            _staging.Upload((nint)p, t.Bytes, t.Pointer);
+        }
+    }
+
+    /// <summary>Throws a <see cref="FuncNetException"/> when the calling thread is capturing the stream.</summary>
+    private void NotWhileCapturing(string call, string instead)
+    {
+        if (_gate.CapturingOnThisThread)
+        {
+            throw new FuncNetException($"CudaBackend.{call} cannot be recorded into a CUDA graph: {instead}.");
         }
     }
 
@@ -220,13 +258,14 @@ public sealed unsafe class CudaBackend : IBackend
             DType.Float64 => new double[t.Shape.Size],
             _ => new int[t.Shape.Size],
         };
-        EnsureCurrent();
         if (t.Bytes > 0)
         {
+            // Waiting for the stream would end the capture; a graph holds only device work.
+            NotWhileCapturing("Download", "download results after replaying the graph, outside the capture");
+            using var stream = EnterStream();
             fixed (byte* p = &MemoryMarshal.GetArrayDataReference(data))
             {
-                Driver.Check(Driver.cuMemcpyDtoHAsync_v2(p, t.Pointer, (nuint)t.Bytes, Stream), "cuMemcpyDtoHAsync_v2");
-                Driver.Check(Driver.cuStreamSynchronize(Stream), "cuStreamSynchronize (a kernel enqueued earlier failed)");
+                _staging.Download(t.Pointer, (nint)p, t.Bytes);
             }
         }
         return Tensor.Wrap(t.Shape, t.DType, data);
@@ -238,7 +277,7 @@ public sealed unsafe class CudaBackend : IBackend
         CudaTensor s = Require(source), t = Require(target);
         Same(s.Shape.Size, s.DType, t, "Copy");
         if (t.Bytes == 0) { return; }
-        EnsureCurrent();
+        using var stream = EnterStream();
         Driver.Check(Driver.cuMemcpyDtoDAsync_v2(t.Pointer, s.Pointer, (nuint)t.Bytes, Stream), "cuMemcpyDtoDAsync_v2");
     }
 
@@ -260,17 +299,20 @@ public sealed unsafe class CudaBackend : IBackend
     /// <summary>Waits until everything enqueued on the backend's stream has run; throws if a kernel failed.</summary>
     public void Synchronize()
     {
-        EnsureCurrent();
+        NotWhileCapturing("Synchronize", "synchronize after replaying the graph, outside the capture");
+        using var stream = EnterStream();
         Driver.Check(Driver.cuStreamSynchronize(Stream), "cuStreamSynchronize");
     }
 
     /// <summary>
     /// Captures the kernel launches and device copies that <paramref name="launches"/> enqueues on the
     /// backend's stream (e.g. running prepared <see cref="IKernel"/>s over fixed tensors) into a
-    /// <see cref="CudaGraph"/> to replay. Nothing runs during capture. Inside, only asynchronous work is
-    /// allowed: a download or a fallback kernel (which synchronizes) makes the capture fail with a
-    /// <see cref="CudaException"/>. Allocation is allowed (relaxed capture mode), but replays reuse the
-    /// addresses seen during capture, so tensors used must stay alive as long as the graph.
+    /// <see cref="CudaGraph"/> to replay. Nothing runs during capture. Inside, only asynchronous device work
+    /// is allowed: <see cref="CopyIn"/>, <see cref="Download"/> and <see cref="Synchronize"/> throw a
+    /// <see cref="FuncNetException"/>, and so does a fallback kernel (it downloads); the capture is then
+    /// abandoned and the backend stays usable. Other threads' work on this backend waits until the capture
+    /// ends rather than being recorded into it. Allocation is allowed (relaxed capture mode), but replays
+    /// reuse the addresses seen during capture, so tensors used must stay alive as long as the graph.
     /// </summary>
     public CudaGraph Capture(Action launches)
     {
@@ -279,30 +321,47 @@ public sealed unsafe class CudaBackend : IBackend
         {
             throw new BackendUnavailableException("This CUDA driver lacks graph capture (cuStreamBeginCapture_v2, cuGraphInstantiateWithFlags: CUDA 11.4+); update the NVIDIA driver.");
         }
-        EnsureCurrent();
-        Driver.Check(Driver.cuStreamBeginCapture_v2(Stream, CudaDriver.CaptureModeRelaxed), "cuStreamBeginCapture_v2");
-        nint graph = 0;
+        _gate.BeginCapture();
         try
         {
-            launches();
+            EnsureCurrent();
+            Driver.Check(Driver.cuStreamBeginCapture_v2(Stream, CudaDriver.CaptureModeRelaxed), "cuStreamBeginCapture_v2");
+            nint graph = 0;
+            try
+            {
+                launches();
+            }
+            catch
+            {
+                // End the capture whatever happened, or the stream stays in capture mode and every later call fails.
+                Driver.cuStreamEndCapture(Stream, &graph);
+                if (graph != 0) { Driver.cuGraphDestroy(graph); }
+                throw;
+            }
+            Driver.Check(Driver.cuStreamEndCapture(Stream, &graph), "cuStreamEndCapture (something in the captured action synchronized the stream)");
+            nint exec;
+            var r = Driver.cuGraphInstantiateWithFlags(&exec, graph, 0);
+            if (r != CudaDriver.Success)
+            {
+                Driver.cuGraphDestroy(graph);
+                throw Driver.Error(r, "cuGraphInstantiateWithFlags");
+            }
+            return new CudaGraph(this, graph, exec);
         }
-        catch
+        finally
         {
-            // End the capture whatever happened, or the stream stays in capture mode and every later call fails.
-            Driver.cuStreamEndCapture(Stream, &graph);
-            if (graph != 0) { Driver.cuGraphDestroy(graph); }
-            throw;
+            _gate.EndCapture();
         }
-        Driver.Check(Driver.cuStreamEndCapture(Stream, &graph), "cuStreamEndCapture (something in the captured action synchronized the stream)");
-        nint exec;
-        var r = Driver.cuGraphInstantiateWithFlags(&exec, graph, 0);
-        if (r != CudaDriver.Success)
-        {
-            Driver.cuGraphDestroy(graph);
-            throw Driver.Error(r, "cuGraphInstantiateWithFlags");
-        }
-        return new CudaGraph(this, graph, exec);
     }
+
+    /// <summary>
+    /// True for the kernels this backend prepared that only enqueue device work (generated kernels, cuBLAS
+    /// GEMMs, device copies); false for the host fallback, which downloads its inputs, and for anything else.
+    /// </summary>
+    public bool CanCapture(IKernel kernel) => CudaKernels.CanCapture(kernel, this);
+
+    /// <inheritdoc />
+    ICapturedWork IGraphCapture.Capture(Action launches) => Capture(launches);
 
     /// <summary>Frees cached device memory (live tensors keep theirs).</summary>
     public void TrimCache() => _pool.ReleaseCached();
@@ -313,6 +372,8 @@ public sealed unsafe class CudaBackend : IBackend
         if (_context == 0) { return; }
         EnsureCurrent();
         Driver.cuStreamSynchronize(Stream);
+        // After the synchronization no copy still reads a staging block.
+        _staging.Dispose();
         _pool.Dispose();
         foreach (var m in _modules) { Driver.cuModuleUnload(m); }
         Blas.cublasDestroy_v2(BlasHandle);
@@ -320,7 +381,11 @@ public sealed unsafe class CudaBackend : IBackend
         Driver.cuDevicePrimaryCtxRelease_v2(_device);
         _context = 0;
         _currentContext = 0;
+        _gate.Dispose();
     }
+
+    /// <summary>True once <see cref="Dispose"/> has run.</summary>
+    internal bool IsDisposed => _context == 0;
 
     private static CudaTensor Require(DeviceTensor value) => value as CudaTensor ?? throw new FuncNetException(
         $"The CUDA backend was given a {value?.GetType().Name ?? "null"}; values must be allocated by the same CudaBackend.");
@@ -331,6 +396,48 @@ public sealed unsafe class CudaBackend : IBackend
         {
             throw new ShapeException($"CudaBackend.{call}: expected {target.Shape.Size} {target.DType} elements; given {size} {dtype}.");
         }
+    }
+
+    /// <summary>The driver's pinned memory, events and stream copies under the transfer staging.</summary>
+    private sealed class DriverTransfers(CudaBackend backend) : IPinnedTransfers
+    {
+        private CudaDriver Driver => backend.Driver;
+
+        public nint AllocateHost(long bytes)
+        {
+            void* p;
+            var r = Driver.cuMemAllocHost_v2(&p, (nuint)bytes);
+            if (r == CudaDriver.ErrorOutOfMemory)
+            {
+                // Host memory, not the device's: CudaOutOfMemoryException's advice (smaller batches, other GPU processes) would mislead.
+                throw new CudaException($"cuMemAllocHost_v2 could not pin {bytes:N0} bytes of host memory for transfer staging: {Driver.Describe(r)}. Free host memory or run fewer processes that pin memory.", r);
+            }
+            Driver.Check(r, "cuMemAllocHost_v2 (transfer staging)");
+            return (nint)p;
+        }
+
+        public void FreeHost(nint block) => Driver.cuMemFreeHost((void*)block);
+
+        public nint CreateEvent()
+        {
+            nint e;
+            Driver.Check(Driver.cuEventCreate(&e, CudaDriver.EventDisableTiming), "cuEventCreate");
+            return e;
+        }
+
+        public void DestroyEvent(nint handle) => Driver.cuEventDestroy_v2(handle);
+
+        public void RecordEvent(nint handle) => Driver.Check(Driver.cuEventRecord(handle, backend.Stream), "cuEventRecord");
+
+        public void WaitEvent(nint handle) => Driver.Check(Driver.cuEventSynchronize(handle), "cuEventSynchronize (a kernel or copy enqueued earlier failed)");
+
+        public void CopyToDevice(ulong target, nint source, long bytes) =>
+            Driver.Check(Driver.cuMemcpyHtoDAsync_v2(target, (void*)source, (nuint)bytes, backend.Stream), "cuMemcpyHtoDAsync_v2");
+
+        public void CopyToHost(nint target, ulong source, long bytes) =>
+            Driver.Check(Driver.cuMemcpyDtoHAsync_v2((void*)target, source, (nuint)bytes, backend.Stream), "cuMemcpyDtoHAsync_v2");
+
+        public void Synchronize() => Driver.Check(Driver.cuStreamSynchronize(backend.Stream), "cuStreamSynchronize (a kernel enqueued earlier failed)");
     }
 
     /// <summary>The driver's allocator under the caching pool.</summary>

@@ -15,25 +15,34 @@ internal static class CudaKernels
         _ => new FallbackKernel(backend, op, shape, dtype),
     };
 
+    /// <summary>True when <paramref name="kernel"/> is one of <paramref name="backend"/>'s kernels that only enqueue device work.</summary>
+    public static bool CanCapture(IKernel kernel, CudaBackend backend) => kernel is DeviceKernel k && k.Backend == backend;
+
     private static CudaTensor Device(DeviceTensor value) => value as CudaTensor ?? throw new FuncNetException(
         $"The CUDA backend was given a {value.GetType().Name}; values must come from the same CudaBackend (upload host tensors with IBackend.Upload).");
+
+    /// <summary>A kernel that only enqueues work on its backend's stream, so a CUDA graph can record it.</summary>
+    private abstract class DeviceKernel(CudaBackend backend) : IKernel
+    {
+        public CudaBackend Backend => backend;
+
+        public abstract void Run(DeviceTensor[] inputs, DeviceTensor output);
+    }
 
     /// <summary>
     /// A generated kernel. Its argument block (pointers, then 64-bit scalars, then stride structs) lives in
     /// pinned memory written once, except the pointers, which are rewritten each run because a plan may
     /// bind different storage (a variable store) between runs.
     /// </summary>
-    private sealed unsafe class GeneratedKernel : IKernel
+    private sealed unsafe class GeneratedKernel : DeviceKernel
     {
-        private readonly CudaBackend _backend;
         private readonly GeneratedStep _step;
         private readonly nint _function;
         private readonly byte[] _arguments;
         private readonly nint[] _slots;
 
-        public GeneratedKernel(CudaBackend backend, GeneratedStep step)
+        public GeneratedKernel(CudaBackend backend, GeneratedStep step) : base(backend)
         {
-            _backend = backend;
             _step = step;
             _function = backend.Function(step.Source);
             var pointers = 1 + step.Inputs.Length;
@@ -52,17 +61,17 @@ internal static class CudaKernels
             }
         }
 
-        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        public override void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
             if (output.Shape.Size == 0) { return; }
             var span = _arguments.AsSpan();
             MemoryMarshal.Write(span, Device(output).Pointer);
             for (var i = 0; i < _step.Inputs.Length; i++) { MemoryMarshal.Write(span[(8 * (i + 1))..], Device(inputs[_step.Inputs[i]]).Pointer); }
-            _backend.EnsureCurrent();
-            var d = _backend.Driver;
+            using var stream = Backend.EnterStream();
+            var d = Backend.Driver;
             fixed (nint* slots = _slots)
             {
-                d.Check(d.cuLaunchKernel(_function, _step.Grid, 1, 1, CudaCodeGenerator.BlockSize, 1, 1, 0, _backend.Stream, (void**)slots, null),
+                d.Check(d.cuLaunchKernel(_function, _step.Grid, 1, 1, CudaCodeGenerator.BlockSize, 1, 1, 0, Backend.Stream, (void**)slots, null),
                         $"cuLaunchKernel ({_step.Kind})");
             }
         }
@@ -73,7 +82,7 @@ internal static class CudaKernels
     /// cuBLAS's GEMM with the operands swapped and the transpose flags passed through unchanged. Batches
     /// with regular strides (including a broadcast operand, stride 0) become one strided-batched call.
     /// </summary>
-    private sealed unsafe class GemmKernel(CudaBackend backend, GemmStep g) : IKernel
+    private sealed unsafe class GemmKernel(CudaBackend backend, GemmStep g) : DeviceKernel(backend)
     {
         private readonly long _strideA = Stride(g.MapA, g.SizeA);
         private readonly long _strideB = Stride(g.MapB, g.SizeB);
@@ -85,22 +94,22 @@ internal static class CudaKernels
             return map.Select((m, b) => m == b).All(x => x) ? size : -1;
         }
 
-        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        public override void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
             CudaTensor a = Device(inputs[0]), b = Device(inputs[1]), c = Device(output);
             if (output.Shape.Size == 0) { return; }
-            backend.EnsureCurrent();
+            using var stream = Backend.EnterStream();
             var e = g.DType.SizeInBytes();
             if (g.K == 0)
             {
-                backend.Driver.Check(backend.Driver.cuMemsetD8Async(c.Pointer, 0, (nuint)c.Bytes, backend.Stream), "cuMemsetD8Async");
+                Backend.Driver.Check(Backend.Driver.cuMemsetD8Async(c.Pointer, 0, (nuint)c.Bytes, Backend.Stream), "cuMemsetD8Async");
                 return;
             }
             var batches = g.MapA.Length;
             var opA = g.TransA ? Cublas.OpT : Cublas.OpN;
             var opB = g.TransB ? Cublas.OpT : Cublas.OpN;
-            var blas = backend.Blas;
-            var h = backend.BlasHandle;
+            var blas = Backend.Blas;
+            var h = Backend.BlasHandle;
             long strideC = (long)g.M * g.N;
             if (batches > 1 && _strideA >= 0 && _strideB >= 0)
             {
@@ -138,20 +147,20 @@ internal static class CudaKernels
     }
 
     /// <summary>A device-to-device copy on the stream.</summary>
-    private sealed class CopyKernel(CudaBackend backend, long bytes) : IKernel
+    private sealed class CopyKernel(CudaBackend backend, long bytes) : DeviceKernel(backend)
     {
-        public unsafe void Run(DeviceTensor[] inputs, DeviceTensor output)
+        public override unsafe void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
             if (bytes == 0) { return; }
-            backend.EnsureCurrent();
-            backend.Driver.Check(backend.Driver.cuMemcpyDtoDAsync_v2(Device(output).Pointer, Device(inputs[0]).Pointer, (nuint)bytes, backend.Stream), "cuMemcpyDtoDAsync_v2");
+            using var stream = Backend.EnterStream();
+            Backend.Driver.Check(Backend.Driver.cuMemcpyDtoDAsync_v2(Device(output).Pointer, Device(inputs[0]).Pointer, (nuint)bytes, Backend.Stream), "cuMemcpyDtoDAsync_v2");
         }
     }
 
     /// <summary>
     /// The fallback for ops without a CUDA kernel (ArgMax, OneHot, Concat, Slice, …): download the inputs,
     /// run the op's reference kernel on the host, upload the result. Correct but slow, and it synchronizes
-    /// the stream, so a plan that uses it cannot be captured into a CUDA graph.
+    /// the stream, so it cannot be captured into a CUDA graph (<see cref="CudaBackend.CanCapture"/> says so).
     /// </summary>
     private sealed class FallbackKernel(CudaBackend backend, Op op, Shape shape, DType dtype) : IKernel
     {

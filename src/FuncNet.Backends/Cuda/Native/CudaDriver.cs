@@ -5,7 +5,7 @@ namespace FuncNet.Backends.Cuda.Native;
 /// <summary>
 /// The CUDA driver API entry points the backend uses, bound by name from libcuda.so.1 with explicit
 /// <c>_v2</c> names (the header's macros that pick them do not exist for P/Invoke). Handles (contexts,
-/// streams, modules, functions, graphs) are opaque pointers; device pointers are 64-bit integers.
+/// streams, events, modules, functions, graphs) are opaque pointers; device pointers are 64-bit integers.
 /// Graph capture is optional: a driver without it still runs plans, and <see cref="SupportsGraphs"/> says so.
 /// </summary>
 internal sealed unsafe class CudaDriver
@@ -28,6 +28,8 @@ internal sealed unsafe class CudaDriver
     public const uint StreamNonBlocking = 1;
     /// <summary>CU_STREAM_CAPTURE_MODE_RELAXED: lets the caching allocator call cuMemAlloc while another thread captures.</summary>
     public const int CaptureModeRelaxed = 2;
+    /// <summary>CU_EVENT_DISABLE_TIMING: the staging ring's events only order work, and events without timestamps are cheaper to record and wait on.</summary>
+    public const uint EventDisableTiming = 2;
 
     private static readonly Lazy<(CudaDriver? Driver, string Error)> Loaded = new(TryLoad);
 
@@ -60,6 +62,10 @@ internal sealed unsafe class CudaDriver
     public readonly delegate* unmanaged<nint*, uint, int> cuStreamCreate;
     public readonly delegate* unmanaged<nint, int> cuStreamDestroy_v2;
     public readonly delegate* unmanaged<nint, int> cuStreamSynchronize;
+    public readonly delegate* unmanaged<nint*, uint, int> cuEventCreate;
+    public readonly delegate* unmanaged<nint, nint, int> cuEventRecord;
+    public readonly delegate* unmanaged<nint, int> cuEventSynchronize;
+    public readonly delegate* unmanaged<nint, int> cuEventDestroy_v2;
     public readonly delegate* unmanaged<nint, int, int> cuStreamBeginCapture_v2;
     public readonly delegate* unmanaged<nint, nint*, int> cuStreamEndCapture;
     public readonly delegate* unmanaged<nint*, nint, ulong, int> cuGraphInstantiateWithFlags;
@@ -103,6 +109,12 @@ internal sealed unsafe class CudaDriver
         cuStreamCreate = (delegate* unmanaged<nint*, uint, int>)Get("cuStreamCreate");
         cuStreamDestroy_v2 = (delegate* unmanaged<nint, int>)Get("cuStreamDestroy_v2");
         cuStreamSynchronize = (delegate* unmanaged<nint, int>)Get("cuStreamSynchronize");
+        // CUresult cuEventCreate(CUevent*, unsigned int Flags); cuEventRecord(CUevent, CUstream);
+        // cuEventSynchronize(CUevent); cuEventDestroy is a macro for cuEventDestroy_v2(CUevent) since CUDA 4.0.
+        cuEventCreate = (delegate* unmanaged<nint*, uint, int>)Get("cuEventCreate");
+        cuEventRecord = (delegate* unmanaged<nint, nint, int>)Get("cuEventRecord");
+        cuEventSynchronize = (delegate* unmanaged<nint, int>)Get("cuEventSynchronize");
+        cuEventDestroy_v2 = (delegate* unmanaged<nint, int>)Get("cuEventDestroy_v2");
         cuGetErrorString = (delegate* unmanaged<int, byte**, int>)Get("cuGetErrorString");
         cuGetErrorName = (delegate* unmanaged<int, byte**, int>)Get("cuGetErrorName");
         // Graph capture arrived in CUDA 10 (_v2 capture in 10.1, instantiate-with-flags in 11.4).
