@@ -19,6 +19,19 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void GpuSizedWorkloadsRunOnlyWhenNamedAndGraphsCanBeTurnedOff()
+    {
+        var gpuSized = Bench.Workloads.All.Where(w => !w.InDefaultRun).Select(w => w.Name).ToArray();
+        Assert.Equal(["W1-mlp-8192", "GEMM-8192"], gpuSized);
+        Assert.Equal("GEMM-8192", Bench.BenchRunner.Find("GEMM")?.Name);
+        // --no-graphs is accepted everywhere (CPU backends do not record runs anyway).
+        var (code, output, error) = CliRunner.Run("bench", "W2", "--seconds", "0.05", "--backend", "managed", "--no-graphs");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(json.RootElement.TryGetProperty("graph_replayed", out _), "CPU backends have no graph status");
+    }
+
+    [Fact]
     public void AnUnknownWorkloadIsAUsageError() =>
         CliRunner.AssertOneLineError(CliRunner.Run("bench", "W9"), 2, "Unknown workload 'W9'");
 

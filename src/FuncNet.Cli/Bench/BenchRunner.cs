@@ -11,31 +11,37 @@ internal static class BenchRunner
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Runs the named workloads (all when none) for at least <paramref name="seconds"/> each after a warm-up; returns the results.</summary>
-    public static IReadOnlyList<Dictionary<string, object>> Run(IReadOnlyList<string> names, IBackend backend, double seconds, TextWriter output)
+    /// <summary>
+    /// Runs the named workloads (when none, those of the default run) for at least <paramref name="seconds"/>
+    /// each after a warm-up; returns the results, reported per unit of work (a sample may do several).
+    /// </summary>
+    public static IReadOnlyList<Dictionary<string, object>> Run(IReadOnlyList<string> names, BenchContext context, double seconds, TextWriter output)
     {
+        var backend = context.Backend;
         var selected = names.Count == 0
-            ? Workloads.All
+            ? Workloads.All.Where(w => w.InDefaultRun).ToList()
             : names.Select(n => Find(n) ?? throw new FuncNetException($"Unknown workload '{n}'; expected one of: {string.Join(", ", Workloads.All.Select(w => w.Name))}.")).ToList();
         var results = new List<Dictionary<string, object>>();
         foreach (var w in selected)
         {
-            var action = w.Setup(backend);
-            action(); // warm-up: compiles kernels, fills pools
+            var sample = w.Setup(context);
+            var action = sample.Run;
+            action(); // warm-up: compiles kernels, fills pools (and, on a capturing backend, records the plan's run)
+            action();
             var samples = new List<double>();
             var total = Stopwatch.StartNew();
             while (total.Elapsed.TotalSeconds < seconds || samples.Count < 5)
             {
                 var sw = Stopwatch.StartNew();
                 action();
-                samples.Add(sw.Elapsed.TotalSeconds);
+                samples.Add(sw.Elapsed.TotalSeconds / sample.Steps);
                 if (samples.Count >= 100_000) { break; }
             }
             samples.Sort();
             var median = samples[samples.Count / 2];
             var scale = w.Unit switch
             {
-                "ms_per_step" or "ms_per_compile" => 1e3,
+                "ms_per_step" or "ms_per_compile" or "ms_per_gemm" => 1e3,
                 "us_per_iteration" or "us_per_step" => 1e6,
                 _ => 1.0,
             };
@@ -47,6 +53,12 @@ internal static class BenchRunner
                 [w.Unit] = Math.Round(median * scale, 4),
                 ["samples"] = samples.Count,
             };
+            if (backend is IGraphCapture && sample.Plan is { } plan)
+            {
+                // Whether the timed runs replayed a recording, and if not, why: the figure means little without it.
+                result["graph_replayed"] = plan.LastRunReplayed;
+                if (plan.GraphFallbackReason is { } reason) { result["graph_fallback"] = reason; }
+            }
             if (backend is FuncNet.Backends.Cpu.CpuBackend { GemmChoices.Count: > 0 } cpu)
             {
                 result["gemm_choices"] = cpu.GemmChoices;

@@ -10,14 +10,19 @@ internal static class Workloads
 {
     public static IReadOnlyList<Workload> All { get; } =
     [
-        new("W1-mlp", "ms_per_step", "MLP 784-512-256-10, batch 256, Float32 training step (forward, backward, SGD update)", b => MlpStep(b, [784, 512, 256, 10], 256)),
-        new("W1-gemm-floor", "ms_per_step", "the GEMMs of one W1 step alone, through the same backend", b => GemmFloor(b, [784, 512, 256, 10], 256)),
+        new("W1-mlp", "ms_per_step", "MLP 784-512-256-10, batch 256, Float32 training step (forward, backward, SGD update)", c => MlpStep(c, [784, 512, 256, 10], 256)),
+        new("W1-gemm-floor", "ms_per_step", "the GEMMs of one W1 step alone, through the same backend", c => GemmFloor(c, [784, 512, 256, 10], 256)),
         new("W2-seednet", "us_per_iteration", "the numpy seed's 3-4-1 sigmoid net, one iteration (forward, gradients, update), Float64", SeedNet),
         new("W3-tutorial-perceptron", "us_per_step", "one full-batch step of the curriculum's 100-point softmax perceptron, Float64", Perceptron),
         new("W4-fashion-epoch", "seconds_per_epoch", "one epoch of an MLP 784-256-128-10 on 60,000 Fashion-MNIST-sized rows, batch 128, SGD lr 0.1", FashionEpoch),
-        new("W5-compile-64", "ms_per_compile", "Gradients + rewrite + fuse + schedule of a 64-layer MLP", b => CompileDeep(b, 64)),
-        new("W5-compile-16", "ms_per_compile", "the same at 16 layers (linearity check)", b => CompileDeep(b, 16)),
+        new("W5-compile-64", "ms_per_compile", "Gradients + rewrite + fuse + schedule of a 64-layer MLP", c => CompileDeep(c, 64)),
+        new("W5-compile-16", "ms_per_compile", "the same at 16 layers (linearity check)", c => CompileDeep(c, 16)),
+        new("W1-mlp-8192", "ms_per_step", "W1 at batch 8192 (GPU-sized; run only when named)", c => MlpStep(c, [784, 512, 256, 10], 8192), InDefaultRun: false),
+        new("GEMM-8192", "ms_per_gemm", "one 8192x8192 by 8192x8192 Float32 matrix product, operands on the backend (GPU-sized; run only when named)", c => Gemm(c, 8192), InDefaultRun: false),
     ];
+
+    /// <summary>Steps per sample on a queued backend: enough that the one synchronize per sample is noise.</summary>
+    private const int QueuedSteps = 20;
 
     private static Tensor Uniform(Random rng, Shape shape, DType dtype, double scale) =>
         Tensor.FromSpan(shape, Enumerable.Range(0, shape.Size).Select(_ => (rng.NextDouble() * 2 - 1) * scale).ToArray(), dtype);
@@ -52,18 +57,50 @@ internal static class Workloads
         return (x, y, loss, updates);
     }
 
-    private static Action MlpStep(IBackend backend, int[] sizes, int batch)
+    private static Sample MlpStep(BenchContext context, int[] sizes, int batch)
     {
+        var backend = context.Backend;
         var (x, y, loss, updates) = Mlp(sizes, DType.Float32, 0.01, 0);
-        var plan = Plan.Compile([loss], updates, backend);
+        var plan = context.Configure(Plan.Compile([loss], updates, backend));
         var store = new VariableStore(backend);
         var rng = new Random(1);
         var feeds = new Dictionary<Expr, Tensor> { [x] = Uniform(rng, Shape.Of(batch, sizes[0]), DType.Float32, 1), [y] = OneHotRows(rng, batch, sizes[^1], DType.Float32) };
-        return () => plan.Run(feeds, store);
+        if (!context.Queued)
+        {
+            return new Sample(() => plan.Run(feeds, store), Plan: plan);
+        }
+        // As the peer does on a GPU: the batch stays on the device and the loss is not fetched every step.
+        var resident = Resident(backend, feeds);
+        return new Sample(() =>
+        {
+            for (var i = 0; i < QueuedSteps; i++) { plan.Execute(resident, store); }
+            backend.Synchronize();
+        }, QueuedSteps, plan);
     }
 
-    private static Action GemmFloor(IBackend backend, int[] sizes, int batch)
+    /// <summary>Host feeds uploaded to the backend once.</summary>
+    private static Dictionary<Expr, DeviceTensor> Resident(IBackend backend, Dictionary<Expr, Tensor> feeds) =>
+        feeds.ToDictionary(f => f.Key, f => backend.Upload(f.Value));
+
+    private static Sample Gemm(BenchContext context, int n)
     {
+        var backend = context.Backend;
+        var a = Expr.Placeholder("a", Shape.Of(n, n), DType.Float32);
+        var b = Expr.Placeholder("b", Shape.Of(n, n), DType.Float32);
+        var plan = context.Configure(Plan.Compile([MatMul(a, b)], backend));
+        var rng = new Random(4);
+        var resident = Resident(backend, new Dictionary<Expr, Tensor> { [a] = Uniform(rng, a.Shape, DType.Float32, 1), [b] = Uniform(rng, b.Shape, DType.Float32, 1) });
+        var steps = context.Queued ? QueuedSteps : 1;
+        return new Sample(() =>
+        {
+            for (var i = 0; i < steps; i++) { plan.Execute(resident, null); }
+            backend.Synchronize();
+        }, steps, plan);
+    }
+
+    private static Sample GemmFloor(BenchContext context, int[] sizes, int batch)
+    {
+        var backend = context.Backend;
         // Forward X·W, and backward G·Wᵀ (not for the first layer) and Xᵀ·G for each layer: W1's GEMMs exactly.
         var rng = new Random(2);
         var outputs = new List<Expr>();
@@ -80,12 +117,13 @@ internal static class Workloads
             outputs.Add(ReduceSum(MatMul(a, g, true, false), 0));
             if (i > 0) { outputs.Add(ReduceSum(MatMul(g, w, false, true), 0)); }
         }
-        var plan = Plan.Compile(outputs, backend);
-        return () => plan.Run(feeds);
+        var plan = context.Configure(Plan.Compile(outputs, backend));
+        return new Sample(() => plan.Run(feeds), Plan: plan);
     }
 
-    private static Action SeedNet(IBackend backend)
+    private static Sample SeedNet(BenchContext context)
     {
+        var backend = context.Backend;
         var x = Expr.Constant(Tensor.FromArray(new double[,] { { 0, 0, 1 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 1 } }));
         var y = Expr.Constant(Tensor.FromArray(new double[,] { { 0 }, { 0 }, { 1 }, { 1 } }));
         var rng = new Random(1);
@@ -94,13 +132,14 @@ internal static class Workloads
         var l2 = Sigmoid(MatMul(Sigmoid(MatMul(x, syn0)), syn1));
         var loss = 0.5 * ReduceSum(Square(y - l2));
         var g = Gradients(loss, syn0, syn1);
-        var plan = Plan.Compile([loss], [KeyValuePair.Create(syn0, syn0 - g[0]), KeyValuePair.Create(syn1, syn1 - g[1])], backend);
+        var plan = context.Configure(Plan.Compile([loss], [KeyValuePair.Create(syn0, syn0 - g[0]), KeyValuePair.Create(syn1, syn1 - g[1])], backend));
         var store = new VariableStore(backend);
-        return () => plan.Run(null, store);
+        return new Sample(() => plan.Run(null, store), Plan: plan);
     }
 
-    private static Action Perceptron(IBackend backend)
+    private static Sample Perceptron(BenchContext context)
     {
+        var backend = context.Backend;
         var rng = new Random(0);
         var points = new double[100, 2];
         for (var i = 0; i < 100; i++)
@@ -117,17 +156,18 @@ internal static class Workloads
         var p = Softmax(MatMul(x, w) + b);
         var j = -ReduceSum(ReduceSum(c * Log(p), 1));
         var g = Gradients(j, w, b);
-        var plan = Plan.Compile([j], [KeyValuePair.Create(w, w - 0.01 * g[0]), KeyValuePair.Create(b, b - 0.01 * g[1])], backend);
+        var plan = context.Configure(Plan.Compile([j], [KeyValuePair.Create(w, w - 0.01 * g[0]), KeyValuePair.Create(b, b - 0.01 * g[1])], backend));
         var store = new VariableStore(backend);
         var feeds = new Dictionary<Expr, Tensor> { [x] = Tensor.FromArray(points), [c] = Tensor.FromArray(labels) };
-        return () => plan.Run(feeds, store);
+        return new Sample(() => plan.Run(feeds, store), Plan: plan);
     }
 
-    private static Action FashionEpoch(IBackend backend)
+    private static Sample FashionEpoch(BenchContext context)
     {
         const int rows = 60_000, batch = 128;
+        var backend = context.Backend;
         var (x, y, loss, updates) = Mlp([784, 256, 128, 10], DType.Float32, 0.1, 0);
-        var plan = Plan.Compile([loss], updates, backend);
+        var plan = context.Configure(Plan.Compile([loss], updates, backend));
         var store = new VariableStore(backend);
         var rng = new Random(3);
         // Random rows of the data set's size: the epoch's cost does not depend on the pixel values.
@@ -136,16 +176,27 @@ internal static class Workloads
             [x] = Uniform(rng, Shape.Of(batch, 784), DType.Float32, 1),
             [y] = OneHotRows(rng, batch, 10, DType.Float32),
         }).ToArray();
-        return () =>
+        if (!context.Queued)
         {
-            for (var i = 0; i * batch < rows; i++) { plan.Run(batches[i % batches.Length], store); }
-        };
+            return new Sample(() =>
+            {
+                for (var i = 0; i * batch < rows; i++) { plan.Run(batches[i % batches.Length], store); }
+            }, Plan: plan);
+        }
+        // On a GPU the peer moves the data set to the device once and fetches no loss: so does this.
+        var resident = batches.Select(f => Resident(backend, f)).ToArray();
+        return new Sample(() =>
+        {
+            for (var i = 0; i * batch < rows; i++) { plan.Execute(resident[i % resident.Length], store); }
+            backend.Synchronize();
+        }, Plan: plan);
     }
 
-    private static Action CompileDeep(IBackend backend, int layers) => () =>
+    private static Sample CompileDeep(BenchContext context, int layers) => new(() =>
     {
+        var backend = context.Backend;
         var sizes = Enumerable.Repeat(32, layers + 1).ToArray();
         var (_, _, loss, updates) = Mlp(sizes, DType.Float32, 0.01, layers);
         using var plan = Plan.Compile([loss], updates, backend);
-    };
+    });
 }

@@ -5,21 +5,22 @@ using FuncNet.Cli.Bench;
 
 namespace FuncNet.Cli.Commands;
 
-/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S]</c>: the side-by-side benchmark's FuncNet half.</summary>
+/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S] [--no-graphs]</c>: the side-by-side benchmark's FuncNet half.</summary>
 internal static class BenchCommand
 {
     public static Command Create(TextWriter output)
     {
         var workloads = new Argument<string[]>("workload")
         {
-            Description = $"Workloads to time (all when omitted): {string.Join(", ", Workloads.All.Select(w => w.Name))}; a prefix such as W1 works.",
+            Description = $"Workloads to time (when omitted, all but the GPU-sized {string.Join(" and ", Workloads.All.Where(w => !w.InDefaultRun).Select(w => w.Name))}): {string.Join(", ", Workloads.All.Select(w => w.Name))}; a prefix such as W1 works.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
         var seconds = new Option<double>("--seconds") { Description = "Minimum timing per workload, after a warm-up.", DefaultValueFactory = _ => 2.0 };
+        var noGraphs = new Option<bool>("--no-graphs") { Description = "On a backend that records and replays runs (cuda), run every kernel eagerly instead." };
         var command = new Command("bench", "Time FuncNet on the workloads of ../shared/bench/pytorch_reference.py; one JSON line per workload.")
         {
-            workloads, backend, seconds,
+            workloads, backend, seconds, noGraphs,
         };
         command.SetAction(parse =>
         {
@@ -36,7 +37,8 @@ internal static class BenchCommand
                     throw new UsageException($"Unknown workload '{n}'; expected one of: {string.Join(", ", Workloads.All.Select(w => w.Name))} (or a prefix such as W1).");
                 }
             }
-            BenchRunner.Run(names, Program.ResolveBackend(parse.GetValue(backend)), s, output);
+            var context = new BenchContext(Program.ResolveBackend(parse.GetValue(backend)), CaptureGraphs: !parse.GetValue(noGraphs));
+            BenchRunner.Run(names, context, s, output);
             return 0;
         });
         return command;

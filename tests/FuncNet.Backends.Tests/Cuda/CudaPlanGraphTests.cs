@@ -1,7 +1,3 @@
-// These tests use Plan.CaptureGraphs, GraphCaptures, LastRunReplayed and GraphFallbackReason, which the
-// Core change on another branch adds. Until it is merged they are compiled out; once it is, delete the
-// #if and its #endif (or define FUNCNET_PLAN_GRAPHS).
-#if FUNCNET_PLAN_GRAPHS
 using static FuncNet.Ops;
 
 namespace FuncNet.Backends.Tests.Cuda;
@@ -141,4 +137,3 @@ public class CudaPlanGraphTests
         Assert.Equal(0, plan.GraphCaptures);
     }
 }
-#endif
