@@ -34,3 +34,19 @@ let ``a model built from parameter declarations`` () =
     let built = model.Build 3
     Assert.True((Shape.Of(-1, 2) = built.Value.Shape))
     Assert.Equal<string list>([ "w"; "b" ], built.Variables |> Seq.map (fun v -> string v.Name) |> List.ofSeq)
+
+[<Fact>]
+let ``a training step on values uploaded once, with Plan.Execute`` () =
+    let backend: IBackend = ReferenceBackend.Instance
+    let x = Expr.Placeholder("x", -1, 2)
+    let w = Expr.Variable("w", Tensor.FromArray [| 1.0; -1.0 |])
+    let loss = ReduceSum(Square(x * w))
+    let step = GradientDescentOptimizer(0.1).Minimize(loss)
+    use plan = step.Build backend
+    use store = new VariableStore(backend)
+    use data = backend.Upload(Tensor.FromArray(array2D [ [ 1.0; 2.0 ] ]))
+    for _ in 1..3 do
+        plan.Execute(readOnlyDict [ x, data ], store)
+    backend.Synchronize()
+    // w ← w − 0.1·2·x²·w per step: ×0.8 on the first weight, ×0.2 on the second.
+    Assert.Equal<float[]>([| 0.512; -0.008 |], (store.Get w).ToDoubleArray() |> Array.map (fun v -> System.Math.Round(v, 12)))
