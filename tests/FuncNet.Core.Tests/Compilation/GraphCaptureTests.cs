@@ -38,6 +38,35 @@ public class GraphCaptureTests
         return [(m.X, Tensor.FromArray(x)), (m.Y, Tensor.FromArray(y))];
     }
 
+    /// <summary>The same training on two recording backends, one session replaying and one eager (CaptureGraphs off).</summary>
+    private sealed class Twins : IDisposable
+    {
+        public RecordingBackend Recording { get; } = new();
+        public RecordingBackend Eager { get; } = new();
+        public Session Replayed { get; }
+        public Session Plain { get; }
+
+        public Twins()
+        {
+            Replayed = new Session(Recording);
+            Plain = new Session(Eager) { CaptureGraphs = false };
+        }
+
+        public void Deconstruct(out RecordingBackend recording, out Session replayed, out Session plain) =>
+            (recording, replayed, plain) = (Recording, Replayed, Plain);
+
+        public void AssertSameValues(IEnumerable<Expr> variables)
+        {
+            foreach (var v in variables) { Assert.Equal(Plain.GetValue(v).ToArray<double>(), Replayed.GetValue(v).ToArray<double>()); }
+        }
+
+        public void Dispose()
+        {
+            Replayed.Dispose();
+            Plain.Dispose();
+        }
+    }
+
     private static double[] Train(Session session, Model m, int steps, int rows = 5) =>
         Enumerable.Range(0, steps).Select(i => session.Run(m.Step, Batch(m, i, rows)).ToScalar()).ToArray();
 
@@ -45,22 +74,20 @@ public class GraphCaptureTests
     public void ATrainingStepIsRecordedOnceAndReplayedWithTheSameResultsAsEagerRuns()
     {
         var m = Mlp();
-        using var recording = new RecordingBackend();
-        using var eager = new RecordingBackend();
-        using var replayed = new Session(recording);
-        using var plain = new Session(eager) { CaptureGraphs = false };
+        using var twins = new Twins();
+        var (recording, replayed, plain) = twins;
 
         var replayedLosses = Train(replayed, m, 10);
         var plainLosses = Train(plain, m, 10);
 
         Assert.Equal(plainLosses, replayedLosses);
-        foreach (var v in m.Variables) { Assert.Equal(plain.GetValue(v).ToArray<double>(), replayed.GetValue(v).ToArray<double>()); }
+        twins.AssertSameValues(m.Variables);
         Assert.True(plainLosses[^1] < plainLosses[0], "the model should learn");
         // Run 1 is the eager warm-up, run 2 is recorded and replayed, runs 3-10 replay.
         Assert.Equal(1, recording.Captures);
         Assert.Equal(9, recording.Replays);
-        Assert.Equal(0, eager.Captures);
-        Assert.Equal(0, eager.Replays);
+        Assert.Equal(0, twins.Eager.Captures);
+        Assert.Equal(0, twins.Eager.Replays);
     }
 
     [Fact]
@@ -95,10 +122,8 @@ public class GraphCaptureTests
     public void ReplacingTheStoredValuesOrTheStoreRecordsAgainAndNeverReplaysAStaleRecording()
     {
         var m = Mlp();
-        using var recording = new RecordingBackend();
-        using var eager = new RecordingBackend();
-        using var replayed = new Session(recording);
-        using var plain = new Session(eager) { CaptureGraphs = false };
+        using var twins = new Twins();
+        var (recording, replayed, plain) = twins;
         Train(replayed, m, 3);
         Train(plain, m, 3);
         Assert.Equal(1, recording.Captures);
@@ -121,10 +146,8 @@ public class GraphCaptureTests
     public void EachShapeSpecializationHasItsOwnRecording()
     {
         var m = Mlp();
-        using var recording = new RecordingBackend();
-        using var eager = new RecordingBackend();
-        using var replayed = new Session(recording);
-        using var plain = new Session(eager) { CaptureGraphs = false };
+        using var twins = new Twins();
+        var (recording, replayed, plain) = twins;
         for (var i = 0; i < 4; i++)
         {
             foreach (var rows in new[] { 5, 2 })
@@ -140,10 +163,8 @@ public class GraphCaptureTests
     public void FeedingAVariableOrCheckingNumericsRunsEagerlyAndCorrectly()
     {
         var m = Mlp();
-        using var recording = new RecordingBackend();
-        using var eager = new RecordingBackend();
-        using var replayed = new Session(recording);
-        using var plain = new Session(eager) { CaptureGraphs = false };
+        using var twins = new Twins();
+        var (recording, replayed, plain) = twins;
         Train(replayed, m, 3);
         Train(plain, m, 3);
 
@@ -161,7 +182,7 @@ public class GraphCaptureTests
         replayed.CheckNumerics = plain.CheckNumerics = false;
         Assert.Equal(Train(plain, m, 3), Train(replayed, m, 3));
         Assert.True(recording.Replays > runs);
-        foreach (var v in m.Variables) { Assert.Equal(plain.GetValue(v).ToArray<double>(), replayed.GetValue(v).ToArray<double>()); }
+        twins.AssertSameValues(m.Variables);
     }
 
     [Fact]
@@ -183,15 +204,13 @@ public class GraphCaptureTests
     public void ARefusedRecordingBlocksTheArenaAndTheStepStillRuns()
     {
         var m = Mlp();
-        using var recording = new RecordingBackend();
-        using var eager = new RecordingBackend();
-        using var replayed = new Session(recording);
-        using var plain = new Session(eager) { CaptureGraphs = false };
+        using var twins = new Twins();
+        var (recording, replayed, plain) = twins;
         recording.FailNextCapture = true;
         Assert.Equal(Train(plain, m, 4), Train(replayed, m, 4));
         Assert.Equal(0, recording.Captures);
         Assert.Equal(0, recording.Replays);
-        foreach (var v in m.Variables) { Assert.Equal(plain.GetValue(v).ToArray<double>(), replayed.GetValue(v).ToArray<double>()); }
+        twins.AssertSameValues(m.Variables);
     }
 
     [Fact]
