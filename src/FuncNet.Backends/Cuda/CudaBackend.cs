@@ -387,8 +387,7 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
     internal bool IsDisposed => _context == 0;
 
-    private static CudaTensor Require(DeviceTensor value) => value as CudaTensor ?? throw new FuncNetException(
-        $"The CUDA backend was given a {value?.GetType().Name ?? "null"}; values must be allocated by the same CudaBackend.");
+    private CudaTensor Require(DeviceTensor value) => DeviceTensor.Require<CudaTensor>(value, Name);
 
     private static void Same(int size, DType dtype, CudaTensor target, string call)
     {

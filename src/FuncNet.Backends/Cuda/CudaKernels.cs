@@ -18,8 +18,7 @@ internal static class CudaKernels
     /// <summary>True when <paramref name="kernel"/> is one of <paramref name="backend"/>'s kernels that only enqueue device work.</summary>
     public static bool CanCapture(IKernel kernel, CudaBackend backend) => kernel is DeviceKernel k && k.Backend == backend;
 
-    private static CudaTensor Device(DeviceTensor value) => value as CudaTensor ?? throw new FuncNetException(
-        $"The CUDA backend was given a {value.GetType().Name}; values must come from the same CudaBackend (upload host tensors with IBackend.Upload).");
+    private static CudaTensor Device(DeviceTensor value) => DeviceTensor.Require<CudaTensor>(value, "cuda");
 
     /// <summary>A kernel that only enqueues work on its backend's stream, so a CUDA graph can record it.</summary>
     private abstract class DeviceKernel(CudaBackend backend) : IKernel

@@ -250,18 +250,14 @@ public sealed class Plan : IDisposable
     /// </summary>
     private IGraphCapture? CaptureFor(Arena arena, bool fedVariables)
     {
-        string? reason = null;
-        if (Backend is not IGraphCapture capture) { reason = $"backend '{Backend.Name}' does not capture graphs"; capture = null!; }
-        else if (!CaptureGraphs) { reason = "CaptureGraphs is off"; }
-        else if (CheckNumerics) { reason = "CheckNumerics is on (it downloads after every kernel)"; }
-        else if (fedVariables) { reason = "a variable was fed (its storage is bound for this run only)"; }
-        else
-        {
-            arena.Capture ??= new ArenaCapture(CaptureBlocker(capture, arena), _assigned.Length);
-            reason = arena.Capture.Blocker;
-        }
-        GraphFallbackReason = reason;
-        return reason is null ? capture : null;
+        var capture = Backend as IGraphCapture;
+        GraphFallbackReason =
+            capture is null ? $"backend '{Backend.Name}' does not capture graphs"
+            : !CaptureGraphs ? "CaptureGraphs is off"
+            : CheckNumerics ? "CheckNumerics is on (it downloads after every kernel)"
+            : fedVariables ? "a variable was fed (its storage is bound for this run only)"
+            : (arena.Capture ??= new ArenaCapture(CaptureBlocker(capture, arena), _assigned.Length)).Blocker;
+        return GraphFallbackReason is null ? capture : null;
     }
 
     /// <summary>Why an arena can never be recorded, or null: a kernel that synchronizes, or an aliasing the in-place assignment would break.</summary>
@@ -282,7 +278,7 @@ public sealed class Plan : IDisposable
             // overwritten mid-update by a simultaneous swap), so such plans run eagerly.
             foreach (var k in _layout.OutputIndices)
             {
-                var root = schedule[RootOf(arena, k)];
+                var root = schedule[arena.Specialization.Root[k]];
                 if (root.IsVariable)
                 {
                     return $"an output or assigned value is the variable '{((VariableOp)root.Op).VariableName}' itself";
@@ -291,8 +287,6 @@ public sealed class Plan : IDisposable
         }
         return null;
     }
-
-    private static int RootOf(Arena arena, int k) => arena.Specialization.Root[k];
 
     /// <summary>
     /// Runs the arena on a capturing backend: eagerly the first time (warm-up), then records the run and
