@@ -11,7 +11,8 @@ public sealed record ConformanceCase(string Name, IReadOnlyList<Shape> Shapes, F
 /// <summary>
 /// The conformance graphs every backend must agree with the Reference backend on (with their gradients): each
 /// specialized kernel and layout — fused maps with row, column, scalar and general broadcasts, GEMM with every
-/// transpose flag, batches and vectors, reductions, softmax, views, short rows, sizes that run in parallel.
+/// transpose flag, batches and vectors, reductions, softmax, views, short rows, zero-length axes, sizes that run
+/// in parallel.
 /// Shared by the test suite, `funcnet selftest` and the CUDA kernel compilation test.
 /// </summary>
 public static class ConformanceGraphs
@@ -58,6 +59,22 @@ public static class ConformanceGraphs
             LogSoftmax(x[0] + x[1]), Softmax(x[0] * x[2]),
             ReduceSum(x[0] * x[0], 0), ReduceMax(x[0], 1),
             MatMul(x[0], x[3]), MatMul(x[0], x[0], true, false),
+        ]),
+        // Zero-length axes through every op family: broadcasts of empty tensors (row, column, scalar), GEMMs
+        // with m, n or k zero, reductions and softmax over empty and non-empty axes, views, joins and slices.
+        new("ZeroSizeDimensions", [Shape.Of(0, 3), Shape.Of(3), Shape.Of(4, 0), Shape.Of(0, 5), Shape.Of(3, 5), Shape.Of(2, 4), Shape.Of(0, 1)], (x, dtype) =>
+        [
+            x[0] + x[1], Sigmoid(x[0] * x[1]) - Exp(x[0]) / (1.0 + Square(x[1])), x[0] * x[6], x[0] * 2.0,
+            Where(Greater(x[0], x[1]), x[0], x[1]), Pow(Square(x[0]) + 1.0, x[1]), Map(x[0], x[1], (a, b) => a * Tanh(b)),
+            x[2] + ReduceSum(x[2], [1], true), Exp(x[2]),
+            MatMul(x[0], x[4]), MatMul(x[2], x[3]), MatMul(x[0], x[0], true, false), MatMul(x[5], x[2]), MatMul(x[3], x[3], false, true),
+            ReduceSum(x[0], 0), ReduceSum(x[2], 1), ReduceSum(x[0]), ReduceMean(x[0], 1), ReduceMax(x[0], 1), ReduceMax(x[2], 0),
+            Softmax(x[2]), LogSoftmax(x[2], 1), Softmax(x[0], 0), LogSoftmax(x[0], 0), Softmax(x[0]), LogSoftmax(x[2], 0),
+            Reshape(x[0], 3, 0), Reshape(x[2], 0, 2, 2), ExpandDims(x[2], 0), Transpose(x[0]), Transpose(Reshape(x[0], 0, 3, 1), 2, 0, 1),
+            BroadcastTo(x[1], Shape.Of(0, 3)), BroadcastTo(x[6], Shape.Of(0, 4)),
+            Concat([x[0], x[0]], 0), Concat([x[0], Reshape(x[1], 1, 3)], 0), Concat([x[2], x[2]], 1),
+            Slice(x[0], [0, 1], [0, 2]), Slice(x[4], [1, 2], [0, 3]), Slice(x[4], [3, 0], [0, -1]),
+            OneHot(ArgMax(x[0], 1), 4, dtype), SumToShapeOf(x[0] + x[1], x[1]),
         ]),
         // Sizes above the thresholds where kernels and GEMMs split across threads.
         new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>

@@ -57,9 +57,12 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             _layouts = layouts;
             _original = layouts;
             _total = shape.Size;
+            // Both from the dimensions, not one from the other: with a zero-size dimension the total is 0 and
+            // says nothing about the rows or the row length.
             _rows = 1;
             for (var a = 0; a < split; a++) { _rows *= shape[a]; }
-            _inner = _total / Math.Max(1, _rows);
+            _inner = 1;
+            for (var a = split; a < shape.Rank; a++) { _inner *= shape[a]; }
             _kernel = kernel;
             _inputs = new T[layouts.Length][];
             _starts = new int[layouts.Length];
@@ -103,6 +106,10 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
+            if (_total == 0)
+            {
+                return;
+            }
             for (var k = 0; k < _inputs.Length; k++)
             {
                 var data = ((CpuTensor)inputs[k]).As<T>();
@@ -138,14 +145,13 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         /// <summary>Writes a row (repeated down) or column (repeated across) input into a full-size copy.</summary>
         private void Expand(T[] source, T[] full, BroadcastLayout layout)
         {
-            var rows = _total / _inner;
             if (layout == BroadcastLayout.Row)
             {
-                for (var r = 0; r < rows; r++) { source.AsSpan(0, _inner).CopyTo(full.AsSpan(r * _inner, _inner)); }
+                for (var r = 0; r < _rows; r++) { source.AsSpan(0, _inner).CopyTo(full.AsSpan(r * _inner, _inner)); }
             }
             else
             {
-                for (var r = 0; r < rows; r++) { full.AsSpan(r * _inner, _inner).Fill(source[r]); }
+                for (var r = 0; r < _rows; r++) { full.AsSpan(r * _inner, _inner).Fill(source[r]); }
             }
         }
 
@@ -199,6 +205,12 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
+            // An empty product writes nothing: no GEMM call, whose leading dimensions would be 0 and whose
+            // pointers would not describe live buffers.
+            if (_m == 0 || _n == 0)
+            {
+                return;
+            }
             T[] a = ((CpuTensor)inputs[0]).As<T>(), b = ((CpuTensor)inputs[1]).As<T>(), c = ((CpuTensor)output).As<T>();
             for (var batch = 0; batch < _mapA.Length; batch++)
             {

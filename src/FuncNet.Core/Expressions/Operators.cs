@@ -30,7 +30,8 @@ public static partial class Ops
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return Expr.Make(op, a.Adopt(b.DType), b.Adopt(a.DType));
+        var (left, right) = Expr.Reconcile(a, b);
+        return Expr.Make(op, left, right);
     }
 
     /// <summary>A tensor of zeros with the shape and dtype of <paramref name="x"/>.</summary>

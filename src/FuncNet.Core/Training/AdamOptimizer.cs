@@ -3,6 +3,9 @@ namespace FuncNet;
 /// <summary>
 /// Adam (Kingma and Ba), as <c>tf.train.AdamOptimizer</c>: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
 /// w ← w − lr·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε), with t the step number counting from 1.
+/// This is TensorFlow 1's form, not <c>torch.optim.Adam</c>'s: ε is added to the uncorrected √v, which equals
+/// PyTorch's update with ε·√(1−β₂ᵗ) in place of ε, so trajectories differ by up to ~1e-5 relative with the
+/// default ε and by much more with a large one (docs/conventions.md).
 /// </summary>
 public sealed class AdamOptimizer : Optimizer
 {

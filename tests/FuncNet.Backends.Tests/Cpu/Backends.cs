@@ -6,6 +6,7 @@ namespace FuncNet.Backends.Tests.Cpu;
 /// The backends under test. MKL is required when FUNCNET_REQUIRE_MKL=1 (CI installs it); otherwise its
 /// tests skip with a visible reason where it does not load. FUNCNET_DISABLE_MKL=1 simulates a machine without it.
 /// "cuda" is the GPU backend: its tests skip with the driver's reason on machines without a GPU.
+/// "openblas" is required when FUNCNET_REQUIRE_OPENBLAS=1 and skips visibly where OpenBLAS does not load.
 /// </summary>
 public static class Backends
 {
@@ -13,13 +14,29 @@ public static class Backends
 
     private static readonly Lazy<IBackend?> MklBackend = new(() => CpuBackend.MklAvailable ? CpuBackend.CreateMkl() : null);
 
+    private static readonly Lazy<IBackend?> OpenBlasBackend = new(() => OpenBlasLibrary.Load().Blas is null ? null : CpuBackend.CreateOpenBlas());
+
     public static bool MklRequired => Environment.GetEnvironmentVariable("FUNCNET_REQUIRE_MKL") == "1";
+
+    public static bool OpenBlasRequired => Environment.GetEnvironmentVariable("FUNCNET_REQUIRE_OPENBLAS") == "1";
 
     public static IBackend Get(string name)
     {
         if (name == "managed")
         {
             return Managed;
+        }
+        if (name == "openblas")
+        {
+            if (OpenBlasBackend.Value is { } openBlas)
+            {
+                return openBlas;
+            }
+            if (OpenBlasRequired)
+            {
+                Assert.Fail("FUNCNET_REQUIRE_OPENBLAS=1 but OpenBLAS did not load: " + OpenBlasLibrary.Load().Error);
+            }
+            Skip.If(true, "OpenBLAS is not installed here (run scripts/setup-native.sh); " + OpenBlasLibrary.Load().Error);
         }
         if (name == "cuda")
         {

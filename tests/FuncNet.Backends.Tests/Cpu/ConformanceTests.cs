@@ -25,7 +25,7 @@ public class ConformanceTests
     public static TheoryData<string, DType> Cases => new()
     {
         { "managed", DType.Float32 }, { "managed", DType.Float64 }, { "mkl", DType.Float32 }, { "mkl", DType.Float64 },
-        { "cuda", DType.Float32 }, { "cuda", DType.Float64 },
+        { "openblas", DType.Float32 }, { "openblas", DType.Float64 }, { "cuda", DType.Float32 }, { "cuda", DType.Float64 },
     };
 
     [SkippableTheory, MemberData(nameof(Cases))]
@@ -46,6 +46,9 @@ public class ConformanceTests
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void ShortRows(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ShortRows));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
+    public void ZeroSizeDimensions(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ZeroSizeDimensions));
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void LargeEnoughToRunInParallel(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(LargeEnoughToRunInParallel));

@@ -20,6 +20,9 @@ public class OpCatalogueGradientTests
 
     private static readonly Shape S23 = Shape.Of(2, 3);
 
+    /// <summary>A constant in the dtype of <paramref name="like"/>, so that a case builds in Float32 as in Float64.</summary>
+    private static Expr Like(Tensor value, Expr like) => Expr.Constant(value.Cast(like.DType));
+
     private static readonly Dictionary<Type, Case> Differentiable = new()
     {
         [typeof(AbsOp)] = new([T(S23, 1)], x => Abs(x[0])),
@@ -52,10 +55,10 @@ public class OpCatalogueGradientTests
         [typeof(ConcatOp)] = new([T(S23, 37), T(Shape.Of(2, 1), 38)], x => Concat([x[0], x[1], x[0]], 1)),
         [typeof(ExpandDimsOp)] = new([T(S23, 39)], x => ExpandDims(x[0], 0, 2)),
         [typeof(PadIntoOp)] = new([T(Shape.Of(1, 2), 40), T(S23, 41)], x => Expr.Make(new PadIntoOp(new IntList([1, 1])), x[0], x[1])),
-        [typeof(ReshapeOp)] = new([T(S23, 42)], x => Reshape(x[0], 3, -1) * Expr.Constant(T(Shape.Of(3, 2), 43))),
+        [typeof(ReshapeOp)] = new([T(S23, 42)], x => Reshape(x[0], 3, -1) * Like(T(Shape.Of(3, 2), 43), x[0])),
         [typeof(SliceOp)] = new([T(Shape.Of(3, 4), 44)], x => Slice(x[0], [1, 1], [2, -1])),
         [typeof(SumToOp)] = new([T(Shape.Of(2, 2, 3), 45), T(Shape.Of(2, 1), 46)], x => SumToShapeOf(x[0], BroadcastLike(x[1], Expr.Constant(Tensor.Zeros(Shape.Of(2, 3))))) * 1.5),
-        [typeof(TransposeOp)] = new([T(Shape.Of(2, 3, 4), 47)], x => Transpose(x[0], 2, 0, 1) * Expr.Constant(T(Shape.Of(4, 2, 3), 48))),
+        [typeof(TransposeOp)] = new([T(Shape.Of(2, 3, 4), 47)], x => Transpose(x[0], 2, 0, 1) * Like(T(Shape.Of(4, 2, 3), 48), x[0])),
         [typeof(ReduceMaxOp)] = new([T(Shape.Of(2, 3, 2), 49)], x => ReduceMax(x[0], [0, 2], true)),
         [typeof(ReduceSumOp)] = new([T(Shape.Of(2, 3, 2), 50)], x => ReduceSum(x[0], 1)),
         [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
@@ -114,6 +117,60 @@ public class OpCatalogueGradientTests
         var built = new BuiltExpr(output, inputs, c.Inputs);
         GradCheck.VerifyGrad(built, new Random(opName.Length), c.Eps, opName);
         GradCheck.VerifyJvp(built, new Random(opName.Length + 1), c.Eps, opName);
+    }
+
+    public static TheoryData<string, DType> DifferentiableNamesByFloatType
+    {
+        get
+        {
+            var data = new TheoryData<string, DType>();
+            foreach (var t in Differentiable.Keys)
+            {
+                data.Add(t.Name, DType.Float32);
+                data.Add(t.Name, DType.Float64);
+            }
+            return data;
+        }
+    }
+
+    /// <summary>
+    /// Derivative rules are Expr built with bare numbers (<c>b - 1.0</c>, <c>y * (1.0 - y)</c>), so every op must
+    /// differentiate to first and second order in Float32 as in Float64 — gradient, JVP, HVP and the JVP of the
+    /// gradient — in the input dtype, and Float32 must agree with Float64 to Float32 accuracy.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DifferentiableNamesByFloatType))]
+    public void DifferentiatesToSecondOrderInEitherFloatType(string opName, DType dtype)
+    {
+        var c = Differentiable.Single(p => p.Key.Name == opName).Value;
+        var inFloat64 = SecondOrder(c, DType.Float64, opName);
+        var inDType = SecondOrder(c, dtype, opName);
+        for (var i = 0; i < inFloat64.Length; i++)
+        {
+            Assert.Equal(inFloat64[i].Shape, inDType[i].Shape);
+            var scale = Math.Max(1, inFloat64[i].ToDoubleArray().Select(Math.Abs).DefaultIfEmpty(0).Max());
+            Assert.True(inDType[i].Cast(DType.Float64).AllClose(inFloat64[i], 1e-3, 1e-3 * scale),
+                $"{opName} {dtype}: derivative {i} differs from Float64 by {inDType[i].Cast(DType.Float64).MaxAbsDifference(inFloat64[i]):E2}");
+        }
+    }
+
+    /// <summary>The gradients, JVP, HVPs and JVP of the first gradient of a case built in <paramref name="dtype"/>.</summary>
+    private static Tensor[] SecondOrder(Case c, DType dtype, string opName)
+    {
+        var rng = new Random(opName.Length);
+        var inputs = c.Inputs.Select((t, i) => Expr.Placeholder($"x{i}", t.Shape, dtype)).ToArray();
+        var output = c.Build(inputs);
+        var cost = ReduceSum(Like(GradCheck.Projection(rng, output.Shape), output) * output);
+        var grads = Gradients(cost, inputs);
+        var directions = c.Inputs.Select(t => Expr.Constant(GradCheck.Direction(rng, t.Shape).Cast(dtype))).ToArray();
+        Expr[] all = [.. grads, Jvp(output, inputs, directions), .. Hvp(cost, inputs, directions), Jvp(grads[0], inputs, directions)];
+        foreach (var (g, x) in grads.Zip(inputs))
+        {
+            Assert.Equal(dtype, g.DType);
+            Assert.Equal(x.Shape, g.Shape);
+        }
+        var feeds = inputs.Zip(c.Inputs).ToDictionary(p => p.First, p => p.Second.Cast(dtype));
+        return Eval(all, feeds);
     }
 
     [Theory]

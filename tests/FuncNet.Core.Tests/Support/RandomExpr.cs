@@ -32,11 +32,18 @@ public static class RandomExpr
     public static Arbitrary<ExprProgram> Programs(ExprDomain domain) =>
         Arb.From(Gen.Sized(size => Gen.Choose(0, int.MaxValue).Select(seed => Generate(seed, 2 + Math.Min(size, 100) / 10, domain))), p => p.Shrink());
 
+    /// <summary>
+    /// Random programs whose input shapes include zero-length axes about one axis in four (and at least one
+    /// per program), so reductions, softmax, MatMul and broadcasts meet empty tensors.
+    /// </summary>
+    public static Arbitrary<ExprProgram> ProgramsWithEmptyAxes(ExprDomain domain) =>
+        Arb.From(Gen.Sized(size => Gen.Choose(0, int.MaxValue).Select(seed => Generate(seed, 2 + Math.Min(size, 100) / 10, domain, emptyAxes: true))), p => p.Shrink());
+
     /// <summary>A program from a seed with <paramref name="ops"/> op steps: deterministic, so a seed replays it.</summary>
-    public static ExprProgram Generate(int seed, int ops, ExprDomain domain)
+    public static ExprProgram Generate(int seed, int ops, ExprDomain domain, bool emptyAxes = false)
     {
-        var builder = new ProgramBuilder(new Random(seed), domain);
-        builder.AddInput(builder.RandomShape());
+        var builder = new ProgramBuilder(new Random(seed), domain, emptyAxes);
+        builder.AddInput(emptyAxes ? builder.EmptyShape() : builder.RandomShape());
         if (builder.Rng.Next(2) == 0)
         {
             builder.AddInput(builder.RandomShape());
@@ -65,7 +72,7 @@ public static class RandomExpr
     }
 
     /// <summary>Builds a program while keeping a shadow pool of nodes, so each op is chosen knowing its operands' shapes.</summary>
-    private sealed class ProgramBuilder(Random rng, ExprDomain domain)
+    private sealed class ProgramBuilder(Random rng, ExprDomain domain, bool emptyAxes)
     {
         private readonly List<Expr> _pool = [];
 
@@ -78,7 +85,15 @@ public static class RandomExpr
         public Shape RandomShape()
         {
             var rank = Rng.Next(4);
-            return new Shape(Enumerable.Range(0, rank).Select(_ => 1 + Rng.Next(3)).ToArray());
+            return new Shape(Enumerable.Range(0, rank).Select(_ => emptyAxes && Rng.Next(4) == 0 ? 0 : 1 + Rng.Next(3)).ToArray());
+        }
+
+        /// <summary>A shape of rank 1–3 with one zero-length axis.</summary>
+        public Shape EmptyShape()
+        {
+            var dims = Enumerable.Range(0, 1 + Rng.Next(3)).Select(_ => 1 + Rng.Next(3)).ToArray();
+            dims[Rng.Next(dims.Length)] = 0;
+            return new Shape(dims);
         }
 
         public int AddInput(Shape shape)

@@ -5,6 +5,11 @@ internal static class AlongAxis
 {
     public static Tensor Map(Tensor x, int axis, DType dtype, Action<double[], double[]> lane)
     {
+        if (x.Size == 0)
+        {
+            // No lane has an element (and outer × inner need not fit an int when the empty axis is another).
+            return Tensor.FromSpan(x.Shape, [], dtype);
+        }
         var (outer, length, inner) = Split(x.Shape, axis);
         var result = new double[x.Size];
         var row = new double[length];
@@ -20,6 +25,17 @@ internal static class AlongAxis
             }
         }
         return Tensor.FromSpan(x.Shape, result, dtype);
+    }
+
+    /// <summary>The largest element of a lane, NaN when any is (Math.Max propagates NaN, as the CPU kernels' maximum does); −∞ for an empty lane, which no loop reads.</summary>
+    public static double Max(double[] lane)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var v in lane)
+        {
+            max = Math.Max(max, v);
+        }
+        return max;
     }
 
     /// <summary>The tensor seen as (outer, length, inner) around <paramref name="axis"/>.</summary>

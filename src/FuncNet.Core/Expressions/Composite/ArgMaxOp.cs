@@ -5,8 +5,15 @@ internal sealed record ArgMaxOp(int Axis) : Op
 {
     public override string Name => "ArgMax";
 
-    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
-        (new Shape(shapes[0].Where((_, i) => i != Axis).ToArray()), DType.Int32);
+    internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
+    {
+        if (shapes[0][Axis] == 0)
+        {
+            // Checked again when a placeholder's unknown length is fed as 0.
+            throw new ShapeException($"{Name}: axis {Axis} of shape {shapes[0]} has length 0, so there is no largest element to index; expected a non-empty axis.");
+        }
+        return (new Shape(shapes[0].Where((_, i) => i != Axis).ToArray()), DType.Int32);
+    }
 
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType)
     {
@@ -42,7 +49,10 @@ internal sealed record ArgMaxOp(int Axis) : Op
 
 public static partial class Ops
 {
-    /// <summary>The index of the largest element along <paramref name="axis"/> (first on ties), as Int32.</summary>
+    /// <summary>
+    /// The index of the largest element along <paramref name="axis"/> (first on ties), as Int32 (PyTorch
+    /// returns int64). A zero-length axis has no index to return and throws a <see cref="ShapeException"/>.
+    /// </summary>
     public static Expr ArgMax(Expr x, int axis) => Expr.Make(new ArgMaxOp(x.Shape.NormalizeAxis(axis, "ArgMax")), x);
 
     /// <summary>The index of the largest element along the last axis.</summary>

@@ -1,6 +1,6 @@
 namespace FuncNet;
 
-/// <summary>x − max − ln Σ exp(x − max) along an axis: the stable log of a softmax.</summary>
+/// <summary>(x − max) − ln Σ exp(x − max) along an axis: the stable log of a softmax.</summary>
 internal sealed record LogSoftmaxOp(int Axis) : Op
 {
     public override string Name => "LogSoftmax";
@@ -10,11 +10,13 @@ internal sealed record LogSoftmaxOp(int Axis) : Op
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
         AlongAxis.Map(inputs[0], Axis, outputDType, (row, result) =>
         {
-            var max = row.Max();
+            var max = AlongAxis.Max(row);
             var sum = 0.0;
             for (var i = 0; i < row.Length; i++) { sum += Math.Exp(row[i] - max); }
-            var log = max + Math.Log(sum);
-            for (var i = 0; i < row.Length; i++) { result[i] = row[i] - log; }
+            // Subtract the maximum first and the log-sum second: x − (max + log Σ) rounds max + log Σ back to
+            // max when the logits are large (1e17), and every output becomes 0 instead of −log n.
+            var log = Math.Log(sum);
+            for (var i = 0; i < row.Length; i++) { result[i] = (row[i] - max) - log; }
         });
 
     // dx = g − softmax ⊙ Σ g

@@ -39,7 +39,10 @@ internal sealed record OneHotOp(int Depth, DType ResultDType) : Op
 
 public static partial class Ops
 {
-    /// <summary>One-hot rows of length <paramref name="depth"/> for Int32 class indices, in <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// One-hot rows of length <paramref name="depth"/> for Int32 class indices, in <paramref name="dtype"/>. An
+    /// index outside [0, depth) gives a row of zeros, as in TensorFlow (PyTorch raises an error).
+    /// </summary>
     public static Expr OneHot(Expr indices, int depth, DType dtype)
     {
         if (depth <= 0)

@@ -10,7 +10,7 @@ internal sealed record SoftmaxOp(int Axis) : Op
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
         AlongAxis.Map(inputs[0], Axis, outputDType, (row, result) =>
         {
-            var max = row.Max();
+            var max = AlongAxis.Max(row);
             var sum = 0.0;
             for (var i = 0; i < row.Length; i++) { result[i] = Math.Exp(row[i] - max); sum += result[i]; }
             for (var i = 0; i < row.Length; i++) { result[i] /= sum; }

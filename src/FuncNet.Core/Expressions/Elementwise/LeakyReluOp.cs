@@ -17,6 +17,9 @@ public static partial class Ops
     /// <summary>Elementwise leaky ReLU: x for x &gt; 0, <paramref name="alpha"/>·x otherwise.</summary>
     public static Expr LeakyRelu(Expr x, double alpha) => Expr.Make(new LeakyReluOp(alpha), x);
 
-    /// <summary>Elementwise leaky ReLU with α = 0.2 (TensorFlow's default).</summary>
+    /// <summary>
+    /// Elementwise leaky ReLU with α = 0.2, TensorFlow's default. PyTorch's default slope is 0.01: pass it
+    /// explicitly to match (docs/conventions.md).
+    /// </summary>
     public static Expr LeakyRelu(Expr x) => LeakyRelu(x, 0.2);
 }

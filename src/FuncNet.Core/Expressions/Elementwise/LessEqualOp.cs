@@ -10,6 +10,6 @@ internal sealed record LessEqualOp : ComparisonOp
 
 public static partial class Ops
 {
-    /// <summary>Elementwise comparison a ≤ b with broadcasting: 1 where it holds, 0 elsewhere, in the inputs' dtype (no gradient).</summary>
+    /// <summary>Elementwise comparison a ≤ b with broadcasting: 1 where it holds, 0 elsewhere, in the inputs' dtype, not bool as in PyTorch (no gradient).</summary>
     public static Expr LessEqual(Expr a, Expr b) => Binary(new LessEqualOp(), a, b);
 }

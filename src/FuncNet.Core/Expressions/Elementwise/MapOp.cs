@@ -103,6 +103,11 @@ public static partial class Ops
         var shape = inputs.Select(i => i.Shape).Aggregate((a, b) => Shape.TryBroadcast(a, b) ?? throw new ShapeException(
             $"{query}: the inputs' shapes {string.Join(" and ", inputs.Select(i => i.Shape))} do not broadcast (numpy rules)."));
         _ = shape;
+        // A bare number among the inputs takes the dtype of the first typed one, as it would in a binary op.
+        if (inputs.FirstOrDefault(i => !i.IsWeak) is { } typed)
+        {
+            inputs = inputs.Select(i => i.Adopt(typed.DType)).ToArray();
+        }
         var symbols = MapOp.MapSymbols(inputs);
         var body = f(symbols) ?? throw new FuncNetException($"{query}: the function returned null; it must return an Expr.");
         foreach (var node in GraphWalk.Topological([body]))

@@ -10,6 +10,6 @@ internal sealed record NotEqualOp : ComparisonOp
 
 public static partial class Ops
 {
-    /// <summary>Elementwise comparison a ≠ b with broadcasting: 1 where it holds, 0 elsewhere, in the inputs' dtype (no gradient).</summary>
+    /// <summary>Elementwise comparison a ≠ b with broadcasting: 1 where it holds, 0 elsewhere, in the inputs' dtype, not bool as in PyTorch (no gradient).</summary>
     public static Expr NotEqual(Expr a, Expr b) => Binary(new NotEqualOp(), a, b);
 }

@@ -40,8 +40,10 @@ public static partial class Ops
     /// </summary>
     public static Expr Where(Expr condition, Expr a, Expr b)
     {
-        a = a.Adopt(b.DType);
-        b = b.Adopt(a.DType);
-        return Expr.Make(new WhereOp(), condition.Adopt(a.DType), a, b);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var (left, right) = Expr.Reconcile(a, b);
+        return Expr.Make(new WhereOp(), condition.Adopt(left.DType), left, right);
     }
 }

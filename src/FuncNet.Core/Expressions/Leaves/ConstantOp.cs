@@ -52,4 +52,20 @@ public sealed partial class Expr
     /// <summary>This node with a weak constant re-typed to <paramref name="dtype"/>.</summary>
     internal Expr Adopt(DType dtype) =>
         Op is ConstantOp { Weak: true } c && c.Value.DType != dtype ? Make(new ConstantOp(c.Value.Cast(dtype), true)) : this;
+
+    /// <summary>
+    /// Two operands of one op with their dtypes reconciled: a weak constant takes the other operand's dtype.
+    /// When both are weak, a fresh bare number (Float64, the default) takes the dtype that the other one
+    /// already adopted from a typed operand: in a derivative rule such as <c>b - 1.0</c>, where b is a bare
+    /// number already re-typed to Float32, both must end Float32. Adopting each other's dtype at once would
+    /// swap them and give a dtype mismatch.
+    /// </summary>
+    internal static (Expr A, Expr B) Reconcile(Expr a, Expr b)
+    {
+        if (a.IsWeak && b.IsWeak)
+        {
+            return a.DType == DType.Float64 ? (a.Adopt(b.DType), b) : (a, b.Adopt(a.DType));
+        }
+        return (a.Adopt(b.DType), b.Adopt(a.DType));
+    }
 }

@@ -29,10 +29,27 @@ public static partial class Ops
     /// <summary>The mean over <paramref name="axes"/> (none means all), dropping them.</summary>
     public static Expr ReduceMean(Expr x, params int[] axes) => ReduceMean(x, axes, false);
 
-    /// <summary>The mean over <paramref name="axes"/> (none means all): the sum divided by the count of reduced elements.</summary>
+    /// <summary>
+    /// The mean over <paramref name="axes"/> (none means all): the sum divided by the count of reduced elements.
+    /// A mean over an empty axis is NaN (as in PyTorch and NumPy), and its derivatives there are zero: the
+    /// input has no elements to vary.
+    /// </summary>
     public static Expr ReduceMean(Expr x, IReadOnlyList<int> axes, bool keepDims)
     {
         var a = ReductionOp.NormalizeAxes(x.Shape, axes, "ReduceMean");
-        return a.Count == 0 ? x : ReduceSum(x, a, keepDims) / Expr.Make(new SizeOfOp(a), x);
+        if (a.Count == 0)
+        {
+            return x;
+        }
+        var sum = ReduceSum(x, a, keepDims);
+        var count = Expr.Make(new SizeOfOp(a), x);
+        if (x.Shape.IsFullyKnown && a.All(axis => x.Shape[axis] > 0))
+        {
+            return sum / count;
+        }
+        // The count may be 0. Dividing the (zero) tangent of an empty sum by it would make the JVP 0/0 = NaN
+        // where the derivative is the zero map; dividing by max(count, 1) keeps every derivative finite, and
+        // the value is chosen NaN only where the count is 0.
+        return Where(Greater(count, 0.0), sum / Maximum(count, 1.0), double.NaN);
     }
 }
