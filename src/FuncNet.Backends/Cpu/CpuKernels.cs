@@ -312,11 +312,17 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     private sealed class SoftmaxKernel(Shape x, bool log) : IKernel
     {
         private readonly int _length = x.Rank == 0 ? 1 : x[-1];
-        private readonly T[] _scratch = new T[Math.Max(x.Size, x.Rank == 0 ? 1 : x[-1])];
+        // A row is never longer than the whole tensor, and an empty tensor needs no scratch: sizing it by the
+        // row length would allocate Int32.MaxValue elements for a (0, 2147483647) input.
+        private readonly T[] _scratch = new T[x.Size];
         private readonly T[] _rowValues = new T[x.Size / Math.Max(1, x.Rank == 0 ? 1 : x[-1])];
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
+            if (_scratch.Length == 0)
+            {
+                return;
+            }
             var input = ((CpuTensor)inputs[0]).As<T>();
             var result = ((CpuTensor)output).As<T>();
             if (_length < ShortLane)
@@ -436,6 +442,12 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
+            // Empty: nothing to move, and a loop over 2147483647 rows in steps of 32 would overflow and never end.
+            // A non-empty matrix has rows ≤ Shape.MaxSize, so i0 + block cannot overflow.
+            if (rows == 0 || cols == 0)
+            {
+                return;
+            }
             var input = ((CpuTensor)inputs[0]).As<T>();
             var result = ((CpuTensor)output).As<T>();
             const int block = 32;

@@ -12,6 +12,12 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <summary>The marker for a dimension not known until a value is fed.</summary>
     public const int Unknown = -1;
 
+    /// <summary>
+    /// The most elements a tensor can hold: 2,147,483,591, .NET's largest array (<see cref="Array.MaxLength"/>).
+    /// A shape with more elements throws a <see cref="ShapeException"/> where its size is needed.
+    /// </summary>
+    public const int MaxSize = 0x7FFFFFC7;
+
     private readonly int[] _dims;
 
     /// <summary>The shape of a scalar: rank 0, one element.</summary>
@@ -49,41 +55,72 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
     /// <summary>True when every dimension is known.</summary>
     public bool IsFullyKnown => Array.IndexOf(_dims, Unknown) < 0;
 
-    /// <summary>The number of elements; throws when a dimension is unknown.</summary>
+    /// <summary>
+    /// The number of elements; throws a <see cref="ShapeException"/> when a dimension is unknown or when the
+    /// product exceeds <see cref="MaxSize"/>.
+    /// </summary>
     public int Size
     {
         get
         {
-            long n = 1;
-            foreach (var d in _dims)
+            if (Array.IndexOf(_dims, Unknown) >= 0)
             {
-                if (d == Unknown)
-                {
-                    throw new ShapeException($"Shape {this} has an unknown dimension; its size is known only once a value is fed.");
-                }
-                n *= d;
+                throw new ShapeException($"Shape {this} has an unknown dimension; its size is known only once a value is fed.");
             }
-            if (n > int.MaxValue)
-            {
-                throw new ShapeException($"Shape {this} has {n} elements; FuncNet tensors hold at most {int.MaxValue}.");
-            }
-            return (int)n;
+            return (int)(ElementCount(_dims) ?? throw TooLarge(this.ToString()));
         }
     }
+
+    /// <summary>
+    /// The product of known dimensions, or null when it exceeds <see cref="MaxSize"/>. A zero dimension makes
+    /// it 0 whatever the others are; otherwise the running product stops as soon as it is too large, so it
+    /// never overflows (unchecked, 2⁶⁴ elements would read as 0).
+    /// </summary>
+    internal static long? ElementCount(IEnumerable<int> dims)
+    {
+        var list = dims as IReadOnlyCollection<int> ?? dims.ToArray();
+        if (list.Contains(0))
+        {
+            return 0;
+        }
+        long n = 1;
+        foreach (var d in list)
+        {
+            n *= d;
+            if (n > MaxSize)
+            {
+                return null;
+            }
+        }
+        return n;
+    }
+
+    /// <summary>The error for a shape (or a described shape) with more elements than a tensor can hold.</summary>
+    internal static ShapeException TooLarge(string shape, string? where = null) =>
+        new($"{(where is null ? "" : where + ": ")}shape {shape} has more than {MaxSize:N0} elements, the most a tensor can hold " +
+            "(.NET's largest array); expected a shape whose dimensions multiply to at most that.");
 
     /// <summary>A copy of the dimensions.</summary>
     public int[] ToArray() => (int[])_dims.Clone();
 
     internal ReadOnlySpan<int> Dims => _dims;
 
-    /// <summary>Row-major strides in elements.</summary>
+    /// <summary>
+    /// Row-major strides in elements. Throws a <see cref="ShapeException"/> when a stride does not fit an
+    /// Int32, which only an empty shape with huge other dimensions can reach (a non-empty one has strides
+    /// at most its size).
+    /// </summary>
     public int[] Strides()
     {
         var s = new int[_dims.Length];
-        var acc = 1;
+        long acc = 1;
         for (var i = _dims.Length - 1; i >= 0; i--)
         {
-            s[i] = acc;
+            if (acc > int.MaxValue)
+            {
+                throw new ShapeException($"Shape {this}: the stride of axis {i} is {acc:N0} elements, more than an Int32 index can address; expected smaller dimensions.");
+            }
+            s[i] = (int)acc;
             acc *= Math.Max(_dims[i], 0);
         }
         return s;
@@ -95,7 +132,9 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
         var a = axis < 0 ? axis + Rank : axis;
         if (a < 0 || a >= Rank)
         {
-            throw new ShapeException($"{op}: axis {axis} is out of range for a tensor of shape {this} (rank {Rank}); expected -{Rank} ≤ axis < {Rank}.");
+            throw new ShapeException(Rank == 0
+                ? $"{op}: axis {axis} is out of range: a tensor of shape {this} (a scalar, rank 0) has no axes; expected a tensor of rank ≥ 1."
+                : $"{op}: axis {axis} is out of range for a tensor of shape {this} (rank {Rank}); expected -{Rank} ≤ axis < {Rank}.");
         }
         return a;
     }

@@ -20,6 +20,10 @@ internal sealed record ConcatOp(int Axis) : Op
                     throw new ShapeException($"{Name}: along axis {Axis}, all other dimensions must agree; given shapes {string.Join(", ", shapes)}.");
                 }
             }
+            if (dims[Axis] != Shape.Unknown && s[Axis] != Shape.Unknown && (long)dims[Axis] + s[Axis] > int.MaxValue)
+            {
+                throw new ShapeException($"{Name}: along axis {Axis} the joined length exceeds {int.MaxValue:N0}; given shapes {string.Join(", ", shapes)}.");
+            }
             dims[Axis] = dims[Axis] == Shape.Unknown || s[Axis] == Shape.Unknown ? Shape.Unknown : dims[Axis] + s[Axis];
         }
         return (new Shape(dims), dtype);

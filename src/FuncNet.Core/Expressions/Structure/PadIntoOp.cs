@@ -14,6 +14,14 @@ internal sealed record PadIntoOp(IntList Begin) : Op
         {
             throw new ShapeException($"{Name}: block {shapes[0]} at {Begin} does not fit the rank of {shapes[1]}.");
         }
+        for (var a = 0; a < Begin.Count; a++)
+        {
+            var (block, target) = (shapes[0][a], shapes[1][a]);
+            if (block != Shape.Unknown && target != Shape.Unknown && (Begin[a] < 0 || (long)Begin[a] + block > target))
+            {
+                throw new ShapeException($"{Name}: block {shapes[0]} at {Begin} does not fit in {shapes[1]} (axis {a}).");
+            }
+        }
         return (shapes[1], dtypes[0]);
     }
 

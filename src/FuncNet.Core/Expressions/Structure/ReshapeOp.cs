@@ -15,14 +15,20 @@ internal sealed record ReshapeOp(IntList Target) : Op
         {
             throw new ShapeException($"{Name}: at most one target dimension may be -1 (inferred); given {Target}.");
         }
+        // Checked before anything else: an unchecked product of (2²⁴, 2²⁰, 2²⁰) is 2⁶⁴ = 0 and would pass for
+        // the reshape of an empty tensor.
+        var known = Shape.ElementCount(dims.Where(d => d != -1)) ?? throw Shape.TooLarge(new Shape(dims).ToString(), $"{Name} of {input}");
         if (!input.IsFullyKnown)
         {
             return new Shape(dims);
         }
-        long known = dims.Where(d => d != -1).Aggregate(1L, (p, d) => p * d);
         if (inferred >= 0)
         {
-            if (known == 0 || input.Size % known != 0)
+            if (known == 0)
+            {
+                throw new ShapeException($"{Name}: cannot infer the -1 dimension of {Target} for {input}: the other target dimensions contain a 0, so any length fits; give it explicitly.");
+            }
+            if (input.Size % known != 0)
             {
                 throw new ShapeException($"{Name}: cannot reshape {input} ({input.Size} elements) to {Target}: {input.Size} is not a multiple of {known}.");
             }

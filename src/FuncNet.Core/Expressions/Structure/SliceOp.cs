@@ -27,7 +27,8 @@ internal sealed record SliceOp(IntList Begin, IntList Size) : Op
                 continue;
             }
             dims[a] = s == -1 ? x[a] - b : s;
-            if (dims[a] < 0 || b + dims[a] > x[a])
+            // In long: b + size can exceed Int32.MaxValue and wrap to a box that seems to fit.
+            if (dims[a] < 0 || (long)b + dims[a] > x[a])
             {
                 throw new ShapeException($"{Name}: begin {Begin} with size {Size} does not fit in shape {x} (axis {a}).");
             }
