@@ -459,7 +459,9 @@ public sealed class Plan : IDisposable
         for (var k = 0; k < schedule.Length; k++)
         {
             var node = schedule[k];
-            if (node.Shape.IsFullyKnown)
+            // A node of known shape over inputs of unknown shape is checked again too: ArgMax over an axis fed
+            // as length 0 has a known output shape but must still be refused.
+            if (node.Shape.IsFullyKnown && node.Inputs.All(i => i.Shape.IsFullyKnown))
             {
                 shapes[k] = node.Shape;
             }
