@@ -18,32 +18,64 @@ internal sealed class Arena : IDisposable
         _backend = backend;
         var layout = spec.Layout;
         var n = layout.Schedule.Length;
-        _buffers = spec.BufferShapes.Select(b => backend.Allocate(b.Shape, b.DType)).ToArray();
+        _buffers = new DeviceTensor[spec.BufferShapes.Length];
         Values = new DeviceTensor[n];
         Arguments = new DeviceTensor[n][];
         Kernels = new IKernel?[n];
-        for (var k = 0; k < n; k++)
+        try
         {
-            var node = layout.Schedule[k];
-            var inputs = layout.InputIndices[k];
-            Arguments[k] = new DeviceTensor[inputs.Length];
-            for (var a = 0; a < inputs.Length; a++) { Arguments[k][a] = Values[inputs[a]]; }
-            if (node.Op is ConstantOp or VariableOp)
+            for (var b = 0; b < _buffers.Length; b++) { _buffers[b] = Allocate(b); }
+            for (var k = 0; k < n; k++)
             {
-                Values[k] = resident(node);
-            }
-            else if (spec.Root[k] != k)
-            {
-                Values[k] = MakeView(Values[inputs[0]], spec.Shapes[k]) ?? Values[inputs[0]];
-            }
-            else
-            {
-                Values[k] = _buffers[spec.Buffer[k]];
-                if (node.Inputs.Count > 0)
+                var node = layout.Schedule[k];
+                var inputs = layout.InputIndices[k];
+                Arguments[k] = new DeviceTensor[inputs.Length];
+                for (var a = 0; a < inputs.Length; a++) { Arguments[k][a] = Values[inputs[a]]; }
+                if (node.Op is ConstantOp or VariableOp)
                 {
-                    Kernels[k] = backend.Prepare(node, inputs.Select(i => spec.Shapes[i]).ToArray(), spec.Shapes[k], node.DType);
+                    Values[k] = resident(node);
+                }
+                else if (spec.Root[k] != k)
+                {
+                    Values[k] = MakeView(Values[inputs[0]], spec.Shapes[k]) ?? Values[inputs[0]];
+                }
+                else
+                {
+                    Values[k] = _buffers[spec.Buffer[k]];
+                    if (node.Inputs.Count > 0)
+                    {
+                        Kernels[k] = backend.Prepare(node, inputs.Select(i => spec.Shapes[i]).ToArray(), spec.Shapes[k], node.DType);
+                    }
                 }
             }
+        }
+        catch
+        {
+            // Nobody else holds this arena yet: whatever it allocated before the failure is released here or never.
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Buffer b from the backend. Running out of memory becomes an <see cref="AllocationException"/> naming the
+    /// first node stored in the buffer, so the user learns which part of the graph (and which fed shape) was too big.
+    /// </summary>
+    private DeviceTensor Allocate(int b)
+    {
+        var (shape, dtype) = _spec.BufferShapes[b];
+        try
+        {
+            return _backend.Allocate(shape, dtype);
+        }
+        catch (OutOfMemoryException e)
+        {
+            var node = _spec.Layout.Schedule[Array.IndexOf(_spec.Buffer, b)];
+            var bytes = (decimal)shape.Size * dtype.SizeInBytes();
+            throw new AllocationException(
+                $"Plan: backend '{_backend.Name}' could not allocate {bytes:N0} bytes for the output of {node.Op.Name} node {node} " +
+                $"(shape {shape}, {dtype}): {e.Message} Feed smaller batches, dispose plans and sessions no longer used, or lower Plan.SpecializationLimit.",
+                e);
         }
     }
 
@@ -124,7 +156,7 @@ internal sealed class Arena : IDisposable
     public void Dispose()
     {
         Capture?.Dispose();
-        foreach (var b in _buffers) { b.Dispose(); }
+        foreach (var b in _buffers) { b?.Dispose(); }
         foreach (var v in _views) { v.Dispose(); }
         _views.Clear();
     }
