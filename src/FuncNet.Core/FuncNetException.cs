@@ -59,9 +59,9 @@ public class CorruptFileException : FuncNetException
 }
 
 /// <summary>
-/// A backend could not allocate the storage a plan needs (host or device memory is exhausted, or the
-/// buffer exceeds what the runtime can hold). The message names the node, its shape and dtype and the bytes
-/// requested; the run released everything it had allocated before the failure.
+/// A backend could not allocate the storage a plan or a variable store needs (host memory is exhausted, or
+/// the buffer exceeds what the runtime can hold). The message names the node, its shape and dtype and the
+/// bytes requested; the run released everything it had allocated before the failure.
 /// </summary>
 public class AllocationException : FuncNetException
 {

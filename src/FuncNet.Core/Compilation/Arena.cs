@@ -57,26 +57,11 @@ internal sealed class Arena : IDisposable
         }
     }
 
-    /// <summary>
-    /// Buffer b from the backend. Running out of memory becomes an <see cref="AllocationException"/> naming the
-    /// first node stored in the buffer, so the user learns which part of the graph (and which fed shape) was too big.
-    /// </summary>
+    /// <summary>Buffer b, named in an out-of-memory error after the first node stored in it.</summary>
     private DeviceTensor Allocate(int b)
     {
         var (shape, dtype) = _spec.BufferShapes[b];
-        try
-        {
-            return _backend.Allocate(shape, dtype);
-        }
-        catch (OutOfMemoryException e)
-        {
-            var node = _spec.Layout.Schedule[Array.IndexOf(_spec.Buffer, b)];
-            var bytes = (decimal)shape.Size * dtype.SizeInBytes();
-            throw new AllocationException(
-                $"Plan: backend '{_backend.Name}' could not allocate {bytes:N0} bytes for the output of {node.Op.Name} node {node} " +
-                $"(shape {shape}, {dtype}): {e.Message} Feed smaller batches, dispose plans and sessions no longer used, or lower Plan.SpecializationLimit.",
-                e);
-        }
+        return Allocation.Allocate(_backend, shape, dtype, _spec.Layout.Schedule[Array.IndexOf(_spec.Buffer, b)]);
     }
 
     private DeviceTensor? MakeView(DeviceTensor source, Shape shape)

@@ -243,7 +243,7 @@ public sealed class Plan : IDisposable
                     fedVariables = true;
                     if (fed is Tensor host)
                     {
-                        var upload = Backend.Upload(host);
+                        var upload = Allocation.Upload(Backend, host, v);
                         (uploads ??= []).Add(upload);
                         arena.Bind(k, upload);
                     }
@@ -428,7 +428,7 @@ public sealed class Plan : IDisposable
             }
             else
             {
-                var copy = Backend.Allocate(arena.Values[k].Shape, arena.Values[k].DType);
+                var copy = Allocation.Allocate(Backend, arena.Values[k].Shape, arena.Values[k].DType, _assigned[a]);
                 Backend.Copy(arena.Values[k], copy);
                 variables.Replace(_assigned[a], copy);
             }
@@ -586,7 +586,7 @@ public sealed class Plan : IDisposable
             if (!_resident.TryGetValue(node, out var value))
             {
                 var host = node.Op is ConstantOp c ? c.Value : ((VariableOp)node.Op).InitialValue;
-                _resident[node] = value = Backend.Upload(host);
+                _resident[node] = value = Allocation.Upload(Backend, host, node);
             }
             return value;
         }
