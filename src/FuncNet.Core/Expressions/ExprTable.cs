@@ -4,8 +4,9 @@ namespace FuncNet;
 /// The hash-consing table: one live node per (op, inputs). The table owns nothing: it maps a structural hash
 /// to weak references to the nodes, and a lookup compares the node's own op and inputs. A node nobody
 /// references is collected together with its op (a constant's or variable's tensor goes with it); only a
-/// small dead weak reference stays behind until it is swept, by the lookup that meets it or by the sweep that
-/// runs each time the table has doubled since the last one.
+/// small dead weak reference stays behind until it is swept: by the lookup that meets it, by the sweep that
+/// runs each time the table has doubled since the last one, and, once the table holds more than
+/// 65,536 entries, by a sweep after each full garbage collection (which is when dead nodes are known).
 /// </summary>
 internal static class ExprTable
 {
@@ -17,6 +18,7 @@ internal static class ExprTable
     private static long _nextId;
     private static int _count;
     private static int _sweepAt = MinimumSweep;
+    private static int _sweptAfterCollection;
 
     public static Expr Intern(Op op, Expr[] inputs, Shape shape, DType dtype)
     {
@@ -41,7 +43,9 @@ internal static class ExprTable
             }
             var node = new Expr(op, (Expr[])inputs.Clone(), shape, dtype, ++_nextId);
             entries.Add(new WeakReference<Expr>(node));
-            if (++_count >= _sweepAt)
+            // The doubling alone could let the table grow while collected nodes still count as live (a sweep
+            // between full collections sees gen-2 garbage as alive), so a full collection also triggers a sweep.
+            if (++_count >= _sweepAt || (_count > MinimumSweep && GC.CollectionCount(2) != _sweptAfterCollection))
             {
                 Sweep();
             }
@@ -91,6 +95,7 @@ internal static class ExprTable
 
     private static void Sweep()
     {
+        _sweptAfterCollection = GC.CollectionCount(2);
         var empty = new List<int>();
         foreach (var (hash, entries) in Table)
         {
