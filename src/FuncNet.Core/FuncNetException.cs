@@ -57,3 +57,14 @@ public class CorruptFileException : FuncNetException
     /// <summary>Creates the exception with its cause.</summary>
     public CorruptFileException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>
+/// A backend could not allocate the storage a plan or a variable store needs (host memory is exhausted, or
+/// the buffer exceeds what the runtime can hold). The message names the node, its shape and dtype and the
+/// bytes requested; the run released everything it had allocated before the failure.
+/// </summary>
+public class AllocationException : FuncNetException
+{
+    /// <summary>Creates the exception with its message and the backend's own error.</summary>
+    public AllocationException(string message, Exception inner) : base(message, inner) { }
+}

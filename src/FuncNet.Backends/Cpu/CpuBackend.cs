@@ -11,7 +11,7 @@ namespace FuncNet.Backends.Cpu;
 /// </summary>
 public sealed class CpuBackend : IBackend
 {
-    private readonly BufferPool _pool = new();
+    private readonly BufferPool _pool = new(DefaultPoolLimitBytes);
     private readonly IGemm _gemm;
     private long _live;
 
@@ -73,6 +73,29 @@ public sealed class CpuBackend : IBackend
 
     /// <inheritdoc />
     public long LiveTensors => Interlocked.Read(ref _live);
+
+    /// <summary>How many bytes of released host arrays the backend keeps for reuse unless told otherwise: 256 MiB.</summary>
+    public const long DefaultPoolLimitBytes = 256L << 20;
+
+    /// <summary>
+    /// The most bytes of released arrays kept for reuse (default <see cref="DefaultPoolLimitBytes"/>). Beyond it
+    /// the longest-idle arrays go back to the garbage collector; lowering it releases the excess at once, 0 pools nothing.
+    /// </summary>
+    public long PoolLimitBytes
+    {
+        get => _pool.LimitBytes;
+        set
+        {
+            if (value < 0)
+            {
+                throw new FuncNetException($"CpuBackend.PoolLimitBytes: expected a number of bytes ≥ 0; given {value}.");
+            }
+            _pool.LimitBytes = value;
+        }
+    }
+
+    /// <summary>Bytes of released arrays the backend holds for reuse right now (at most <see cref="PoolLimitBytes"/>).</summary>
+    public long PooledBytes => _pool.IdleBytes;
 
     internal void OnCreated() => Interlocked.Increment(ref _live);
 

@@ -18,33 +18,50 @@ internal sealed class Arena : IDisposable
         _backend = backend;
         var layout = spec.Layout;
         var n = layout.Schedule.Length;
-        _buffers = spec.BufferShapes.Select(b => backend.Allocate(b.Shape, b.DType)).ToArray();
+        _buffers = new DeviceTensor[spec.BufferShapes.Length];
         Values = new DeviceTensor[n];
         Arguments = new DeviceTensor[n][];
         Kernels = new IKernel?[n];
-        for (var k = 0; k < n; k++)
+        try
         {
-            var node = layout.Schedule[k];
-            var inputs = layout.InputIndices[k];
-            Arguments[k] = new DeviceTensor[inputs.Length];
-            for (var a = 0; a < inputs.Length; a++) { Arguments[k][a] = Values[inputs[a]]; }
-            if (node.Op is ConstantOp or VariableOp)
+            for (var b = 0; b < _buffers.Length; b++) { _buffers[b] = Allocate(b); }
+            for (var k = 0; k < n; k++)
             {
-                Values[k] = resident(node);
-            }
-            else if (spec.Root[k] != k)
-            {
-                Values[k] = MakeView(Values[inputs[0]], spec.Shapes[k]) ?? Values[inputs[0]];
-            }
-            else
-            {
-                Values[k] = _buffers[spec.Buffer[k]];
-                if (node.Inputs.Count > 0)
+                var node = layout.Schedule[k];
+                var inputs = layout.InputIndices[k];
+                Arguments[k] = new DeviceTensor[inputs.Length];
+                for (var a = 0; a < inputs.Length; a++) { Arguments[k][a] = Values[inputs[a]]; }
+                if (node.Op is ConstantOp or VariableOp)
                 {
-                    Kernels[k] = backend.Prepare(node, inputs.Select(i => spec.Shapes[i]).ToArray(), spec.Shapes[k], node.DType);
+                    Values[k] = resident(node);
+                }
+                else if (spec.Root[k] != k)
+                {
+                    Values[k] = MakeView(Values[inputs[0]], spec.Shapes[k]) ?? Values[inputs[0]];
+                }
+                else
+                {
+                    Values[k] = _buffers[spec.Buffer[k]];
+                    if (node.Inputs.Count > 0)
+                    {
+                        Kernels[k] = backend.Prepare(node, inputs.Select(i => spec.Shapes[i]).ToArray(), spec.Shapes[k], node.DType);
+                    }
                 }
             }
         }
+        catch
+        {
+            // Nobody else holds this arena yet: whatever it allocated before the failure is released here or never.
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Buffer b, named in an out-of-memory error after the first node stored in it.</summary>
+    private DeviceTensor Allocate(int b)
+    {
+        var (shape, dtype) = _spec.BufferShapes[b];
+        return Allocation.Allocate(_backend, shape, dtype, _spec.Layout.Schedule[Array.IndexOf(_spec.Buffer, b)]);
     }
 
     private DeviceTensor? MakeView(DeviceTensor source, Shape shape)
@@ -124,7 +141,7 @@ internal sealed class Arena : IDisposable
     public void Dispose()
     {
         Capture?.Dispose();
-        foreach (var b in _buffers) { b.Dispose(); }
+        foreach (var b in _buffers) { b?.Dispose(); }
         foreach (var v in _views) { v.Dispose(); }
         _views.Clear();
     }

@@ -52,7 +52,15 @@ public interface IBackend : IDisposable
     {
         ArgumentNullException.ThrowIfNull(value);
         var target = Allocate(value.Shape, value.DType);
-        CopyIn(value, target);
+        try
+        {
+            CopyIn(value, target);
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
         return target;
     }
 }

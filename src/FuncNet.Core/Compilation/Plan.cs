@@ -7,17 +7,25 @@ namespace FuncNet;
 /// of shapes, buffers reused by liveness and across runs. A plan may also assign new values to variables:
 /// run against a <see cref="VariableStore"/>, a whole training step updates its weights in place.
 /// A plan owns its storage and is <see cref="IDisposable"/>. Running one plan from several threads at once
-/// is safe: each run takes its own arena (a variable store, however, is not for concurrent runs).
+/// is safe: each run takes its own arena (a variable store, however, is not for concurrent runs). Disposing
+/// waits for the runs in flight; runs started after that throw <see cref="ObjectDisposedException"/>.
+/// A plan keeps the storage of its <see cref="SpecializationLimit"/> most recently fed shape sets.
 /// </summary>
 public sealed class Plan : IDisposable
 {
     private readonly Expr[] _outputs;
     private readonly Expr[] _assigned;
     private readonly PlanLayout _layout;
+    // Most recently used first; at most SpecializationLimit entries.
     private readonly List<(int[] Dims, Specialization Spec)> _specializations = new();
     private readonly Dictionary<Expr, DeviceTensor> _resident = new();
     private readonly object _gate = new();
     private bool _disposed;
+    private int _running;
+    private int _specializationLimit = DefaultSpecializationLimit;
+
+    /// <summary>How many shape specializations a plan keeps unless told otherwise (<see cref="SpecializationLimit"/>).</summary>
+    public const int DefaultSpecializationLimit = 8;
 
     private Plan(IReadOnlyList<Expr> outputs, IReadOnlyList<KeyValuePair<Expr, Expr>> assignments, IBackend backend, bool rewrite)
     {
@@ -107,6 +115,37 @@ public sealed class Plan : IDisposable
     /// </summary>
     public bool CheckNumerics { get; set; }
 
+    /// <summary>
+    /// How many distinct sets of fed shapes the plan keeps prepared (kernels and storage) at once; default
+    /// <see cref="DefaultSpecializationLimit"/>. Feeding a new set of shapes beyond the limit evicts the least
+    /// recently used one (its storage is released once no run uses it), so a plan fed ever-changing batch sizes
+    /// holds bounded memory; a shape fed again after eviction is prepared again. Lowering the limit evicts at once.
+    /// </summary>
+    public int SpecializationLimit
+    {
+        get { lock (_gate) { return _specializationLimit; } }
+        set
+        {
+            if (value < 1)
+            {
+                throw new FuncNetException($"Plan.SpecializationLimit: expected at least 1 (shape set kept); given {value}.");
+            }
+            List<Specialization> evicted;
+            lock (_gate)
+            {
+                _specializationLimit = value;
+                evicted = EvictBeyondLimit();
+            }
+            foreach (var e in evicted) { e.Dispose(); }
+        }
+    }
+
+    /// <summary>How many sets of fed shapes the plan holds prepared right now (at most <see cref="SpecializationLimit"/>).</summary>
+    public int SpecializationCount
+    {
+        get { lock (_gate) { return _specializations.Count; } }
+    }
+
     /// <summary>How many kernels (non-leaf, non-view nodes) the most recent run executed: each node at most once.</summary>
     public int LastRunKernelCount { get; private set; }
 
@@ -154,7 +193,28 @@ public sealed class Plan : IDisposable
     /// <summary>Runs the plan on host values (<see cref="Tensor"/>) or backend values (<see cref="DeviceTensor"/>), fetching the outputs or not.</summary>
     private Tensor[] RunCore<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds, VariableStore? variables, bool fetch) where TValue : class
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _running++;
+        }
+        try
+        {
+            return RunOnce(feeds, variables, fetch);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                // Dispose waits for the last run in flight before it releases any storage.
+                if (--_running == 0 && _disposed) { Monitor.PulseAll(_gate); }
+            }
+        }
+    }
+
+    /// <summary>One run, counted in flight by <see cref="RunCore"/>.</summary>
+    private Tensor[] RunOnce<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds, VariableStore? variables, bool fetch) where TValue : class
+    {
         if (variables is not null && variables.Backend != Backend)
         {
             throw new FuncNetException($"Plan.Run: the variable store lives on backend '{variables.Backend.Name}' but the plan runs on '{Backend.Name}'.");
@@ -183,7 +243,7 @@ public sealed class Plan : IDisposable
                     fedVariables = true;
                     if (fed is Tensor host)
                     {
-                        var upload = Backend.Upload(host);
+                        var upload = Allocation.Upload(Backend, host, v);
                         (uploads ??= []).Add(upload);
                         arena.Bind(k, upload);
                     }
@@ -368,7 +428,7 @@ public sealed class Plan : IDisposable
             }
             else
             {
-                var copy = Backend.Allocate(arena.Values[k].Shape, arena.Values[k].DType);
+                var copy = Allocation.Allocate(Backend, arena.Values[k].Shape, arena.Values[k].DType, _assigned[a]);
                 Backend.Copy(arena.Values[k], copy);
                 variables.Replace(_assigned[a], copy);
             }
@@ -450,9 +510,14 @@ public sealed class Plan : IDisposable
         }
         lock (_gate)
         {
-            foreach (var (key, spec) in _specializations)
+            for (var i = 0; i < _specializations.Count; i++)
             {
-                if (dims.SequenceEqual(key)) { return spec; }
+                var (key, spec) = _specializations[i];
+                if (dims.SequenceEqual(key))
+                {
+                    if (i > 0) { MoveToFront(i); }
+                    return spec;
+                }
             }
         }
         var shapes = new Shape[schedule.Length];
@@ -476,11 +541,43 @@ public sealed class Plan : IDisposable
             }
         }
         var created = new Specialization(_layout, shapes);
+        List<Specialization> evicted;
         lock (_gate)
         {
-            _specializations.Add((dims.ToArray(), created));
+            // Another thread may have specialized the same shapes meanwhile: keep one.
+            for (var i = 0; i < _specializations.Count; i++)
+            {
+                if (dims.SequenceEqual(_specializations[i].Dims))
+                {
+                    MoveToFront(i);
+                    return _specializations[0].Spec;
+                }
+            }
+            _specializations.Insert(0, (dims.ToArray(), created));
+            evicted = EvictBeyondLimit();
         }
+        // A retired specialization releases its idle arenas now and the ones in flight when their runs end.
+        foreach (var e in evicted) { e.Dispose(); }
         return created;
+    }
+
+    private void MoveToFront(int i)
+    {
+        var entry = _specializations[i];
+        _specializations.RemoveAt(i);
+        _specializations.Insert(0, entry);
+    }
+
+    /// <summary>Takes the least recently used specializations beyond the limit out of the list (caller holds the gate, then disposes them).</summary>
+    private List<Specialization> EvictBeyondLimit()
+    {
+        var evicted = new List<Specialization>();
+        while (_specializations.Count > _specializationLimit)
+        {
+            evicted.Add(_specializations[^1].Spec);
+            _specializations.RemoveAt(_specializations.Count - 1);
+        }
+        return evicted;
     }
 
     /// <summary>The plan-owned backend copy of a constant or a variable's initial value, uploaded once.</summary>
@@ -491,19 +588,24 @@ public sealed class Plan : IDisposable
             if (!_resident.TryGetValue(node, out var value))
             {
                 var host = node.Op is ConstantOp c ? c.Value : ((VariableOp)node.Op).InitialValue;
-                _resident[node] = value = Backend.Upload(host);
+                _resident[node] = value = Allocation.Upload(Backend, host, node);
             }
             return value;
         }
     }
 
-    /// <summary>Releases the plan's storage: its arenas and its copies of constants.</summary>
+    /// <summary>
+    /// Releases the plan's storage: its arenas and its copies of constants. Runs in flight on other threads
+    /// finish first (Dispose waits for them), so no storage in use is released; later runs throw
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            if (_disposed) { return; }
+            // Every caller waits, so a second Dispose racing the first does not return while storage is still in use.
             _disposed = true;
+            while (_running > 0) { Monitor.Wait(_gate); }
             foreach (var (_, spec) in _specializations) { spec.Dispose(); }
             _specializations.Clear();
             foreach (var v in _resident.Values) { v.Dispose(); }

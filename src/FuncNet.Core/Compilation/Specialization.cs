@@ -8,8 +8,10 @@ namespace FuncNet;
 /// </summary>
 internal sealed class Specialization : IDisposable
 {
-    private readonly System.Collections.Concurrent.ConcurrentBag<Arena> _arenas = new();
-    private readonly List<Arena> _all = new();
+    private readonly Stack<Arena> _idle = new();
+    private readonly object _gate = new();
+    private int _rented;
+    private bool _retired;
 
     public Specialization(PlanLayout layout, Shape[] shapes)
     {
@@ -113,25 +115,54 @@ internal sealed class Specialization : IDisposable
         };
     }
 
+    /// <summary>An idle arena, or a new one. The caller owns it until <see cref="Return"/>.</summary>
     public Arena Rent(IBackend backend, Func<Expr, DeviceTensor> resident)
     {
-        if (_arenas.TryTake(out var arena))
+        lock (_gate)
         {
-            return arena;
+            _rented++;
+            if (_idle.TryPop(out var idle)) { return idle; }
         }
-        arena = new Arena(this, backend, resident);
-        lock (_all) { _all.Add(arena); }
-        return arena;
+        try
+        {
+            // Built outside the lock: allocation and kernel preparation may be slow, and other runs may return arenas meanwhile.
+            return new Arena(this, backend, resident);
+        }
+        catch
+        {
+            lock (_gate) { _rented--; }
+            throw;
+        }
     }
 
-    public void Return(Arena arena) => _arenas.Add(arena);
+    /// <summary>Takes back an arena after its run: pooled for the next run, or released once the specialization is retired.</summary>
+    public void Return(Arena arena)
+    {
+        lock (_gate)
+        {
+            _rented--;
+            if (!_retired)
+            {
+                _idle.Push(arena);
+                return;
+            }
+        }
+        arena.Dispose();
+    }
 
+    /// <summary>
+    /// Retires the specialization (evicted from its plan, or the plan is disposed): idle arenas are released now,
+    /// arenas still out in runs when those runs return them, so no storage in use is ever released.
+    /// </summary>
     public void Dispose()
     {
-        lock (_all)
+        Arena[] idle;
+        lock (_gate)
         {
-            foreach (var a in _all) { a.Dispose(); }
-            _all.Clear();
+            _retired = true;
+            idle = _idle.ToArray();
+            _idle.Clear();
         }
+        foreach (var a in idle) { a.Dispose(); }
     }
 }

@@ -42,7 +42,7 @@ public sealed class VariableStore : IDisposable
         {
             throw new ShapeException($"Variable '{v.VariableName}': expected a value of shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
         }
-        Replace(variable, Backend.Upload(value));
+        Replace(variable, Allocation.Upload(Backend, value, variable));
     }
 
     /// <summary>The backend value of a variable, uploading its initial value on first use.</summary>
@@ -53,7 +53,7 @@ public sealed class VariableStore : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_values.TryGetValue(variable, out var value))
             {
-                _values[variable] = value = Backend.Upload(RequireVariable(variable).InitialValue);
+                _values[variable] = value = Allocation.Upload(Backend, RequireVariable(variable).InitialValue, variable);
             }
             return value;
         }

@@ -6,12 +6,14 @@ namespace FuncNet;
 /// every run reads them there. Plans are compiled once per distinct fetch list and cached. Training steps
 /// (<see cref="TrainingStep"/>) update the values in place on the backend; the expressions themselves never
 /// change. A session is for one thread at a time (concurrent use throws); dispose it to release its plans
-/// and values.
+/// and values (Dispose waits for a call in flight on another thread to finish).
 /// </summary>
 public sealed class Session : IDisposable
 {
     private VariableStore _store;
-    private int _busy;
+    // Held for the whole of every call: concurrent calls are refused, Dispose waits for the call in flight.
+    private readonly object _gate = new();
+    private volatile bool _disposeRequested;
     private readonly Dictionary<string, Plan> _plans = new();
     // Training steps are looked up by identity: the hot loop of training does no key building.
     private readonly Dictionary<TrainingStep, Plan> _stepPlans = new(ReferenceEqualityComparer.Instance);
@@ -61,8 +63,9 @@ public sealed class Session : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(fetches);
         if (fetches.Count == 0) { return []; }
-        var plan = PlanFor(fetches, () => Plan.Compile(fetches, Backend));
+        // The guard comes first: two threads racing on the first run would otherwise each compile a plan.
         using var _ = Exclusive();
+        var plan = PlanFor(fetches, () => Plan.Compile(fetches, Backend));
         plan.CheckNumerics = CheckNumerics;
         plan.CaptureGraphs = CaptureGraphs;
         return plan.Run(feeds, _store);
@@ -80,11 +83,11 @@ public sealed class Session : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(step);
+        using var _ = Exclusive();
         if (!_stepPlans.TryGetValue(step, out var plan))
         {
             _stepPlans[step] = plan = step.Build(Backend);
         }
-        using var _ = Exclusive();
         plan.CheckNumerics = CheckNumerics;
         plan.CaptureGraphs = CaptureGraphs;
         // The plan computes every new value from the old ones, then installs them all in the store, on the
@@ -165,15 +168,22 @@ public sealed class Session : IDisposable
         _store = new VariableStore(Backend);
     }
 
-    /// <summary>Releases the compiled plans.</summary>
+    /// <summary>
+    /// Releases the compiled plans and the variables' values. A call in flight on another thread finishes
+    /// first; calls after that throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) { return; }
-        _disposed = true;
-        foreach (var p in _plans.Values.Concat(_stepPlans.Values)) { p.Dispose(); }
-        _plans.Clear();
-        _stepPlans.Clear();
-        _store.Dispose();
+        _disposeRequested = true;
+        lock (_gate)
+        {
+            if (_disposed) { return; }
+            _disposed = true;
+            foreach (var p in _plans.Values.Concat(_stepPlans.Values)) { p.Dispose(); }
+            _plans.Clear();
+            _stepPlans.Clear();
+            _store.Dispose();
+        }
     }
 
     private Plan PlanFor(IReadOnlyList<Expr> outputs, Func<Plan> compile)
@@ -186,7 +196,6 @@ public sealed class Session : IDisposable
         return plan;
     }
 
-    /// <summary>The caller's feeds plus the session's current value of every variable the plan reads (a fed variable wins).</summary>
     /// <summary>
     /// Marks the session busy for one call. A session holds mutable variable state, so two threads using it
     /// at once get a clear error instead of interleaved updates (a compiled Plan, by contrast, may be run
@@ -194,17 +203,23 @@ public sealed class Session : IDisposable
     /// </summary>
     private Busy Exclusive()
     {
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        if (!Monitor.TryEnter(_gate))
         {
+            ObjectDisposedException.ThrowIf(_disposeRequested, this);
             throw new FuncNetException(
                 "Session: used from two threads at once. A session is not thread-safe; give each thread its own session, or run a compiled Plan (which is) from many threads.");
         }
-        return new Busy(this);
+        if (_disposed)
+        {
+            Monitor.Exit(_gate);
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+        return new Busy(_gate);
     }
 
-    private readonly struct Busy(Session session) : IDisposable
+    private readonly struct Busy(object gate) : IDisposable
     {
-        public void Dispose() => Volatile.Write(ref session._busy, 0);
+        public void Dispose() => Monitor.Exit(gate);
     }
 
     private static Dictionary<Expr, Tensor> ToDictionary((Expr Node, Tensor Value)[] feeds) =>
