@@ -22,10 +22,15 @@ public static class BackendSelector
     /// </summary>
     public static IBackend Auto() => Resolve(null);
 
-    /// <summary>The backend with that name (case-insensitive); throws a <see cref="FuncNetException"/> listing the valid names otherwise.</summary>
+    /// <summary>
+    /// The backend with that name (case-insensitive), or for null the one <c>FUNCNET_BACKEND</c> names; throws a
+    /// <see cref="FuncNetException"/> listing the valid names otherwise (naming the variable when the name came from it).
+    /// </summary>
     public static IBackend Resolve(string? name)
     {
-        var n = string.IsNullOrWhiteSpace(name) ? Environment.GetEnvironmentVariable("FUNCNET_BACKEND") ?? "auto" : name;
+        var variable = string.IsNullOrWhiteSpace(name) ? Environment.GetEnvironmentVariable("FUNCNET_BACKEND") : null;
+        var fromEnvironment = string.IsNullOrWhiteSpace(variable) ? null : variable;
+        var n = string.IsNullOrWhiteSpace(name) ? fromEnvironment ?? "auto" : name;
         return n.Trim().ToLowerInvariant() switch
         {
             "auto" => FastestCpu.Value,
@@ -34,6 +39,8 @@ public static class BackendSelector
             "mkl" => Mkl.Value,
             "openblas" => OpenBlas.Value,
             "cuda" => Cuda.Value,
+            _ when fromEnvironment is not null => throw new FuncNetException(
+                $"Unknown backend '{n}' in the environment variable FUNCNET_BACKEND; expected one of: {string.Join(", ", Names)} (or unset it for auto)."),
             _ => throw new FuncNetException($"Unknown backend '{n}'; expected one of: {string.Join(", ", Names)}."),
         };
     }

@@ -46,9 +46,18 @@ public static class Program
             error.WriteLine($"funcnet: {e.Message}");
             return 1;
         }
+        catch (OutOfMemoryException e)
+        {
+            // Where the estimate checked up front was too low: still one line, not an abort.
+            error.WriteLine($"funcnet: out of memory ({e.Message}); use smaller layers (--hidden) or a smaller --batch-size.");
+            return 1;
+        }
     }
 
-    /// <summary>The backend by name through <see cref="BackendSelector"/>; an unknown name is a usage error.</summary>
+    /// <summary>
+    /// The backend by name through <see cref="BackendSelector"/>; an unknown name is a usage error, blamed on
+    /// --backend when it was given and otherwise on the FUNCNET_BACKEND variable it came from.
+    /// </summary>
     internal static IBackend ResolveBackend(string? name)
     {
         try
@@ -57,7 +66,7 @@ public static class Program
         }
         catch (FuncNetException e) when (e is not BackendUnavailableException)
         {
-            throw new UsageException($"--backend: {e.Message}");
+            throw new UsageException(string.IsNullOrWhiteSpace(name) ? e.Message : $"--backend: {e.Message}");
         }
     }
 }

@@ -48,7 +48,7 @@ public class BackendUnavailableException : FuncNetException
     public BackendUnavailableException(string message, Exception inner) : base(message, inner) { }
 }
 
-/// <summary>A data set or checkpoint file is missing, truncated or malformed.</summary>
+/// <summary>A data set or checkpoint file is missing, not a regular file (a directory, FIFO or device), truncated or malformed.</summary>
 public class CorruptFileException : FuncNetException
 {
     /// <summary>Creates the exception.</summary>
@@ -67,4 +67,18 @@ public class AllocationException : FuncNetException
 {
     /// <summary>Creates the exception with its message and the backend's own error.</summary>
     public AllocationException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// A file could not be written where asked: a read-only or full file system, a missing permission, a path
+/// that is a directory, a device or under <c>/proc</c>. The message names the path the caller gave (never a
+/// temporary file) and the system's reason; <see cref="Exception.InnerException"/> holds the original error.
+/// </summary>
+public class FileWriteException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public FileWriteException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with its cause.</summary>
+    public FileWriteException(string message, Exception inner) : base(message, inner) { }
 }

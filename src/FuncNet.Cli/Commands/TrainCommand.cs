@@ -46,6 +46,9 @@ internal static class TrainCommand
                 Limit = parse.GetValue(limit),
             };
             options.Validate();
+            options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+            OutputFolder.Prepare("--out", options.OutDirectory);
+            if (options.SavePath is { } savePath) { CheckSavable(savePath); }
             var resolved = Program.ResolveBackend(options.Backend);
             var (train, test) = FashionMnistData.Load(options.DataDirectory);
             if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
@@ -54,6 +57,19 @@ internal static class TrainCommand
             return 0;
         });
         return new Command("train", "Train a model on a data set.") { fashion };
+    }
+
+    /// <summary>Fails now, not after the first epoch, when --save names a place a checkpoint cannot be written.</summary>
+    private static void CheckSavable(string path)
+    {
+        try
+        {
+            Checkpoint.CheckWritable(path);
+        }
+        catch (FileWriteException e)
+        {
+            throw new UsageException($"--save: {e.Message}");
+        }
     }
 
     private static void Report(FashionMnistResult result, TrainOptions options, TextWriter output)

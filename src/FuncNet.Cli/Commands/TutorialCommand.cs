@@ -25,6 +25,8 @@ internal static class TutorialCommand
         {
             var name = parse.GetValue(chapter);
             var selected = name is null ? Chapters.All : [Chapters.Find(name)];
+            // Checked before the first chapter: a folder that cannot take the plots fails now, not silently later.
+            OutputFolder.Prepare("--out", parse.GetValue(outDir));
             var context = new TutorialContext(output, parse.GetValue(outDir)!, Program.ResolveBackend(parse.GetValue(backend)));
             var clock = Stopwatch.StartNew();
             foreach (var c in selected)

@@ -43,12 +43,8 @@ internal static class FashionMnistData
     {
         var imagesPath = Path.Combine(directory, $"{prefix}-images-idx3-ubyte.gz");
         var labelsPath = Path.Combine(directory, $"{prefix}-labels-idx1-ubyte.gz");
-        var (dims, pixels) = IdxFile.Read(imagesPath, 3);
-        if (dims[1] * dims[2] != FashionMnistSplit.PixelCount)
-        {
-            throw new CorruptFileException($"{imagesPath}: expected 28 × 28 images; found {dims[1]} × {dims[2]}.");
-        }
-        var (labelDims, labels) = IdxFile.Read(labelsPath, 1);
+        var (dims, pixels) = IdxFile.Read(imagesPath, [28, 28]);
+        var (labelDims, labels) = IdxFile.Read(labelsPath, []);
         if (labelDims[0] != dims[0])
         {
             throw new CorruptFileException($"{labelsPath}: expected one label per image ({dims[0]} images in {Path.GetFileName(imagesPath)}); found {labelDims[0]} labels.");

@@ -23,6 +23,7 @@ internal static class FashionMnistTrainer
 
     public static FashionMnistResult Train(TrainOptions options, FashionMnistSplit train, FashionMnistSplit test, IBackend backend, TextWriter output)
     {
+        options.CheckBatchSize(train.Count);
         var x = Expr.Placeholder("images", Shape.Of(-1, FashionMnistSplit.PixelCount), DType.Float32);
         var y = Expr.Placeholder("labels", Shape.Of(-1, 10), DType.Float32);
         var layers = options.Hidden.Select((h, i) => (ILayer)new Dense(h, Relu, Initializers.HeUniform(options.Seed * 31 + i), Initializers.Zeros, $"hidden{i + 1}"))
@@ -33,7 +34,7 @@ internal static class FashionMnistTrainer
         var loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean);
         var lossSum = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Sum);
         var predicted = ArgMax(logits, 1);
-        var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var stepsPerEpoch = options.BatchesPerEpoch(train.Count);
         var rate = new ExponentialDecay(options.EffectiveLearningRate, options.LearningRateDecay, Math.Max(1, stepsPerEpoch));
         Optimizer optimizer = options.Optimizer switch
         {
@@ -58,7 +59,7 @@ internal static class FashionMnistTrainer
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, train.Count).ToArray();
-        var batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var batches = stepsPerEpoch;
         var trainProbe = train.Take(10_000);
         var epochs = new List<EpochResult>();
         int[,] confusion = new int[10, 10];

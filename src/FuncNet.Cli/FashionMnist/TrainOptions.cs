@@ -38,7 +38,67 @@ internal sealed record TrainOptions
         if (!(double.IsFinite(LearningRateDecay) && LearningRateDecay > 0 && LearningRateDecay <= 1)) { throw new UsageException($"--lr-decay: expected a factor in (0, 1]; given {LearningRateDecay}."); }
         if (!Optimizers.Contains(Optimizer)) { throw new UsageException($"--optimizer: expected one of {string.Join(", ", Optimizers)}; given '{Optimizer}'."); }
         if (Limit is { } n && n < 1) { throw new UsageException($"--limit: expected a positive number of training examples; given {n}."); }
+        if (string.IsNullOrWhiteSpace(OutDirectory)) { throw new UsageException("--out: expected a folder for the plots; given an empty path."); }
+        if (SavePath is { } save && string.IsNullOrWhiteSpace(save)) { throw new UsageException("--save: expected a checkpoint file path; given an empty path."); }
+        if (ResumePath is { } resume && string.IsNullOrWhiteSpace(resume)) { throw new UsageException("--resume: expected a checkpoint file path; given an empty path."); }
+        CheckLayerSizes();
     }
+
+    /// <summary>The layer widths in order: the 784 pixels, the hidden layers, the 10 classes.</summary>
+    private IEnumerable<int> Widths => [FashionMnistSplit.PixelCount, .. Hidden, 10];
+
+    /// <summary>Throws a usage error when a weight matrix has more elements than a tensor holds.</summary>
+    private void CheckLayerSizes()
+    {
+        var widths = Widths.ToArray();
+        for (var i = 1; i < widths.Length; i++)
+        {
+            var weights = (long)widths[i - 1] * widths[i];
+            if (weights > Array.MaxLength)
+            {
+                throw new UsageException($"--hidden {string.Join(",", Hidden)}: layer {i} would be {widths[i - 1]} × {widths[i]} = {weights} weights; a tensor holds at most {Array.MaxLength}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A lower bound on the memory a run needs, in bytes: per parameter (Float32) its value, its gradient
+    /// and the optimizer's slots (momentum one, Adam two), and per example of the largest batch (training or
+    /// the 1,000-example evaluation batch) each layer's activations, their gradients and the ReLU masks.
+    /// Doubles, so no width or batch size can overflow it.
+    /// </summary>
+    public double EstimatedBytes()
+    {
+        var widths = Widths.ToArray();
+        var parameters = 0.0;
+        for (var i = 1; i < widths.Length; i++) { parameters += ((double)widths[i - 1] + 1) * widths[i]; }
+        var copies = 2 + (Optimizer == "adam" ? 2 : Optimizer == "momentum" ? 1 : 0);
+        var examples = Math.Max(BatchSize, 1000.0);
+        return 4.0 * (parameters * copies + examples * widths.Sum(w => (double)w) * 3);
+    }
+
+    /// <summary>Throws a usage error, before anything is allocated, when the run cannot fit in <paramref name="availableBytes"/>.</summary>
+    public void CheckMemory(long availableBytes)
+    {
+        var needed = EstimatedBytes();
+        if (needed > availableBytes)
+        {
+            throw new UsageException($"--hidden {string.Join(",", Hidden)} --batch-size {BatchSize}: the run needs at least {needed / 1e9:F1} GB of memory " +
+                $"(weights, gradients and {Optimizer} state, and activations); {availableBytes / 1e9:F1} GB is available. Use narrower layers or a smaller batch.");
+        }
+    }
+
+    /// <summary>Throws a usage error when a batch is larger than the training set it would be drawn from.</summary>
+    public void CheckBatchSize(int trainingExamples)
+    {
+        if (BatchSize > trainingExamples)
+        {
+            throw new UsageException($"--batch-size: expected at most the {trainingExamples} training examples{(Limit is null ? "" : " (after --limit)")}; given {BatchSize}.");
+        }
+    }
+
+    /// <summary>The number of mini-batches in an epoch of <paramref name="examples"/>: a ceiling division that cannot overflow.</summary>
+    public int BatchesPerEpoch(int examples) => examples / BatchSize + (examples % BatchSize == 0 ? 0 : 1);
 
     /// <summary>Parses "256,128" into widths; throws a usage error otherwise.</summary>
     public static IReadOnlyList<int> ParseHidden(string text)

@@ -10,31 +10,41 @@ namespace FuncNet;
 /// (Python's <c>safetensors</c>, Hugging Face, Rust <c>safetensors</c>): an 8-byte little-endian header
 /// length N, N bytes of JSON <c>{name: {"dtype": "F32"|"F64"|"I32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}</c>
 /// padded with spaces, then the raw little-endian data. Saving is atomic: the file is written beside the
-/// target, flushed to disk and renamed over it, so a crash leaves either the old or the new checkpoint,
-/// never a torn one. Loading validates every field and throws <see cref="CorruptFileException"/> naming the
-/// file and the problem.
+/// target, flushed to disk and renamed over it, so a crash or a failed write leaves either the old or the
+/// new checkpoint, never a torn one. Saving checks the loader's rules first and writes nothing that
+/// <see cref="Read(string)"/> would reject. Loading reads only regular files and validates every field, throwing
+/// <see cref="CorruptFileException"/> naming the file and the problem.
 /// </summary>
 public static class Checkpoint
 {
     /// <summary>The largest header accepted (as the reference implementation): a guard against absurd lengths.</summary>
-    public const long MaxHeaderBytes = 100_000_000;
+    public const long MaxHeaderBytes = CheckpointRules.MaxHeaderBytes;
 
-    private const string MetadataKey = "__metadata__";
+    /// <summary>The highest tensor rank a checkpoint holds.</summary>
+    public const int MaxRank = CheckpointRules.MaxRank;
+
+    private const string MetadataKey = CheckpointRules.MetadataKey;
 
     /// <summary>Writes <paramref name="tensors"/> (in enumeration order) to <paramref name="path"/>, atomically.</summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors) => Save(path, tensors, null);
 
-    /// <summary>Writes <paramref name="tensors"/> and string <paramref name="metadata"/> to <paramref name="path"/>, atomically.</summary>
+    /// <summary>
+    /// Writes <paramref name="tensors"/> and string <paramref name="metadata"/> to <paramref name="path"/>,
+    /// atomically. Contents that <see cref="Read(string)"/> would reject throw (<see cref="FuncNetException"/> or
+    /// <see cref="ShapeException"/>) before anything is written; a path that cannot be written throws
+    /// <see cref="FileWriteException"/> naming it, and leaves any previous file there unchanged.
+    /// </summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
         var header = Header(tensors, metadata);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        // Same folder, so the final rename never crosses file systems and is atomic.
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        if (CheckpointRules.HeaderLength(header.Length) is { } tooLong)
+        {
+            throw new FuncNetException($"Checkpoint.Save {path}: {tooLong}, so the file could not be loaded; shorten the tensor names or metadata (the longest text is {LongestText(tensors, metadata)} characters).");
+        }
+        var full = Target(path);
+        var temp = TemporaryBeside(full);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -52,36 +62,131 @@ public static class Checkpoint
             }
             File.Move(temp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw CannotWrite(full, temp, e, "any previous file there is unchanged");
+            }
             throw;
         }
     }
 
+    /// <summary>
+    /// Checks, without touching an existing file, that <see cref="Save(string, IReadOnlyDictionary{string, Tensor})"/>
+    /// could create a checkpoint at <paramref name="path"/>: creates its folder and a temporary file beside
+    /// it, then removes the file. A long job calls this before it starts, so an unwritable path fails at once
+    /// rather than after the first epoch. Throws <see cref="FileWriteException"/> naming the path (a full disk
+    /// shows only when the data is written).
+    /// </summary>
+    public static void CheckWritable(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var full = Target(path);
+        var temp = TemporaryBeside(full);
+        try
+        {
+            new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None).Dispose();
+            File.Delete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw CannotWrite(full, temp, e, "expected a path in a writable folder");
+        }
+    }
+
+    /// <summary>The full path to save to, its folder created; throws when the path is empty, or names a directory or a device.</summary>
+    private static string Target(string path)
+    {
+        string full;
+        try
+        {
+            full = Path.GetFullPath(path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FileWriteException($"Checkpoint.Save: expected a file path; given '{path}' ({e.Message}).", e);
+        }
+        if (Path.EndsInDirectorySeparator(full))
+        {
+            throw new FileWriteException($"Checkpoint.Save: cannot write {full}: it names a folder; expected a file name such as {Path.Combine(full, "model.safetensors")}.");
+        }
+        if (FileKind.NotRegular(full) is { } kind)
+        {
+            // Renaming over a device or FIFO would replace it (as root, /dev/null itself); over a directory it fails late.
+            throw new FileWriteException($"Checkpoint.Save: cannot write {full}: it is {kind}; expected a regular file or a new file name.");
+        }
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException($"Checkpoint.Save: cannot write {full}: its folder {directory} cannot be created ({e.Message}).", e);
+        }
+        return full;
+    }
+
+    /// <summary>
+    /// A fresh name in the target's folder, so the final rename never crosses file systems and is atomic;
+    /// the target's name is cut so that the temporary one stays within the usual 255-byte limit.
+    /// </summary>
+    private static string TemporaryBeside(string full)
+    {
+        var name = Path.GetFileName(full);
+        var stem = name.Length <= 48 ? name : name[..(char.IsHighSurrogate(name[47]) ? 47 : 48)];
+        return Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{stem}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>The failure in the caller's terms: the system's reason, with the hidden temporary file's name replaced by the target's.</summary>
+    private static FileWriteException CannotWrite(string full, string temp, Exception e, string consequence)
+    {
+        var reason = e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace(temp, full, StringComparison.Ordinal).TrimEnd('.');
+        return new FileWriteException($"Checkpoint.Save: cannot write {full} ({reason}); {consequence}.", e);
+    }
+
+    private static int LongestText(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata) =>
+        tensors.Keys.Concat(metadata?.Keys ?? []).Concat(metadata?.Values ?? []).Max(t => t?.Length ?? 0);
+
     /// <summary>The tensors of a checkpoint file, in file order.</summary>
     public static IReadOnlyDictionary<string, Tensor> Load(string path) => Read(path).Tensors;
 
-    /// <summary>The tensors and metadata of a checkpoint file; throws <see cref="CorruptFileException"/> when it is missing, truncated or malformed.</summary>
+    /// <summary>
+    /// The tensors and metadata of a checkpoint file; throws <see cref="CorruptFileException"/> when it is
+    /// missing, not a regular file (a directory, FIFO, device or socket, also through a symbolic link: checked
+    /// before opening, since opening a FIFO would wait for a writer), truncated or malformed.
+    /// </summary>
     public static CheckpointContents Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (FileKind.NotRegular(path) is { } kind)
+        {
+            throw new CorruptFileException($"Checkpoint {path}: it is {kind}; expected a regular safetensors file.");
+        }
         FileStream stream;
         try
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new CorruptFileException($"Checkpoint {path}: cannot open it ({e.Message}).", e);
         }
         using (stream)
         {
+            if (!stream.CanSeek)
+            {
+                // Where the type could not be asked before opening: a pipe or socket is no checkpoint either.
+                throw new CorruptFileException($"Checkpoint {path}: it is not a regular file (it cannot seek); expected a regular safetensors file.");
+            }
             try
             {
                 return Read(path, stream);
             }
-            catch (Exception e) when (e is IOException or JsonException or DecoderFallbackException)
+            catch (Exception e) when (e is IOException or JsonException or DecoderFallbackException or InvalidOperationException)
             {
                 throw new CorruptFileException($"Checkpoint {path}: {e.Message}", e);
             }
@@ -99,9 +204,9 @@ public static class Checkpoint
         Span<byte> prefix = stackalloc byte[8];
         stream.ReadExactly(prefix);
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > MaxHeaderBytes)
+        if (CheckpointRules.HeaderLength(headerLength > long.MaxValue ? long.MaxValue : (long)headerLength) is { } tooLong)
         {
-            throw Corrupt($"the header length is {headerLength} bytes; expected at most {MaxHeaderBytes}.");
+            throw Corrupt($"{tooLong}.");
         }
         if ((long)headerLength > fileLength - 8)
         {
@@ -197,6 +302,10 @@ public static class Checkpoint
         {
             throw corrupt($"tensor '{name}': expected a shape array of non-negative integers.");
         }
+        if (CheckpointRules.Rank(name, shapeArray.GetRawText(), shapeArray.GetArrayLength()) is { } tooHigh)
+        {
+            throw corrupt($"{tooHigh}.");
+        }
         var dims = new List<int>();
         long count = 1;
         foreach (var d in shapeArray.EnumerateArray())
@@ -207,14 +316,10 @@ public static class Checkpoint
             }
             dims.Add(dim);
             count = dim == 0 || count == 0 ? 0 : count * dim;
-            if (count > int.MaxValue)
+            if (CheckpointRules.ElementCount(name, shapeArray.GetRawText(), count) is { } tooMany)
             {
-                throw corrupt($"tensor '{name}': shape {shapeArray.GetRawText()} has more than {int.MaxValue} elements, FuncNet's limit.");
+                throw corrupt($"{tooMany}.");
             }
-        }
-        if (dims.Count > 32)
-        {
-            throw corrupt($"tensor '{name}': shape {shapeArray.GetRawText()} has rank {dims.Count}; expected at most 32.");
         }
         if (!value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
             || !offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end) || begin < 0 || end < begin)
@@ -241,7 +346,12 @@ public static class Checkpoint
                 foreach (var (key, value) in metadata)
                 {
                     ArgumentNullException.ThrowIfNull(key, "metadata key");
-                    json.WriteString(key, value ?? throw new FuncNetException($"Checkpoint.Save: metadata '{key}' has a null value; expected a string."));
+                    if (value is null) { throw new FuncNetException($"Checkpoint.Save: metadata '{key}' has a null value; expected a string."); }
+                    if ((CheckpointRules.Text("metadata key", key) ?? CheckpointRules.Text($"metadata '{CheckpointRules.Abbreviate(key)}'", value)) is { } illFormed)
+                    {
+                        throw new FuncNetException($"Checkpoint.Save: {illFormed}.");
+                    }
+                    json.WriteString(key, value);
                 }
                 json.WriteEndObject();
             }
@@ -252,9 +362,17 @@ public static class Checkpoint
                 {
                     throw new FuncNetException($"Checkpoint.Save: tensor names must be non-empty and not '{MetadataKey}'; given '{name}'.");
                 }
+                if (CheckpointRules.Text("tensor name", name) is { } illFormed)
+                {
+                    throw new FuncNetException($"Checkpoint.Save: {illFormed}.");
+                }
                 if (tensor is null)
                 {
                     throw new FuncNetException($"Checkpoint.Save: tensor '{name}' is null; expected a value.");
+                }
+                if (CheckpointRules.Rank(CheckpointRules.Abbreviate(name), tensor.Shape.ToString(), tensor.Shape.Rank) is { } tooHigh)
+                {
+                    throw new ShapeException($"Checkpoint.Save: {tooHigh}, so the file could not be loaded.");
                 }
                 var bytes = (long)tensor.Size * tensor.DType.SizeInBytes();
                 json.WriteStartObject(name);
