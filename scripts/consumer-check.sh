@@ -103,8 +103,11 @@ script="$work/fsx/train.fsx"
 mkdir -p "$work/fsx"
 cp "$work/nuget.config" "$work/fsx/nuget.config"
 { echo "#i \"nuget: $feed\""; cat "$root/scripts/consumer/train.fsx"; } > "$script"
+# Its own package cache, so that the script restores FuncNet through #i/#r rather than finding (a)'s copy.
+export NUGET_PACKAGES="$work/fsx-packages"
 if output=$(cd "$work/fsx" && timeout 600 dotnet fsi --quiet "$script" 2>&1); then
   pass "dotnet fsi with #r \"nuget: FuncNet\" trains: $output"
+  if from_local_feed; then pass "dotnet fsi: FuncNet packages restored from $feed"; else fail "dotnet fsi: FuncNet packages not restored from $feed"; fi
 else
   fail "dotnet fsi with #r \"nuget: FuncNet\" trains: $output"
 fi

@@ -17,9 +17,9 @@ let y = Expr.Placeholder("y", -1, 2)
 let logits = Sequential(Dense(16, fun a -> Tanh a), Dense 2).Apply x
 let loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean)
 let step = AdamOptimizer(0.05).Minimize loss
-use session = new Session()
+let session = new Session()
 
-let feeds = dict [ x, Tensor.FromArray points; y, Tensor.FromArray labels ]
+let feeds = readOnlyDict [ x, Tensor.FromArray points; y, Tensor.FromArray labels ]
 let losses = [ for _ in 1 .. 300 -> session.Run(step, feeds).ToScalar() ]
 let first, last = List.head losses, List.last losses
 printfn "backend %s: loss %.4f -> %.4f" session.Backend.Name first last
