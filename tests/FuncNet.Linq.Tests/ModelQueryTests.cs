@@ -10,7 +10,7 @@ public class ModelQueryTests
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FuncNet.sln"))) { dir = dir.Parent; }
-        var path = Path.Combine(dir!.FullName, "..", "shared", "fixtures", "tensorslow", name);
+        var path = Path.Combine(dir!.FullName, "tests", "fixtures", "tensorslow", name);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return doc.RootElement.Clone();
     }

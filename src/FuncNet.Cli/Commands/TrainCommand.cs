@@ -86,9 +86,9 @@ internal static class TrainCommand
         foreach (var path in new[]
         {
             Plotting.Plots.Save(options.OutDirectory, "loss.png", output, plot => Plotting.Plots.Curves(plot, "Fashion-MNIST loss", "epoch", "cross-entropy",
-                [("train", epochsList.Select(e => e.TrainLoss).ToArray()), ("test", epochsList.Select(e => e.TestLoss).ToArray())], 1)),
+                [("train", epochsList.Select(e => e.TrainLoss).ToArray()), ("test", epochsList.Select(e => e.TestLoss).ToArray())], 1, logScale: true)),
             Plotting.Plots.Save(options.OutDirectory, "accuracy.png", output, plot => Plotting.Plots.Curves(plot, "Fashion-MNIST accuracy", "epoch", "accuracy",
-                [("train", epochsList.Select(e => e.TrainAccuracy).ToArray()), ("test", epochsList.Select(e => e.TestAccuracy).ToArray())], 1)),
+                [("train", epochsList.Select(e => e.TrainAccuracy).ToArray()), ("test", epochsList.Select(e => e.TestAccuracy).ToArray())], 1, logScale: false)),
         })
         {
             if (path is not null) { output.WriteLine($"plot: {path}"); }

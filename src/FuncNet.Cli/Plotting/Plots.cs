@@ -43,7 +43,8 @@ internal static class Plots
         plot.Title(title);
         plot.XLabel("x₁");
         plot.YLabel("x₂");
-        plot.ShowLegend();
+        // Beside the axes, not inside them: a legend in a corner hides points of the clouds.
+        plot.ShowLegend(Edge.Right);
     }
 
     /// <summary>
@@ -66,30 +67,66 @@ internal static class Plots
         plot.Axes.SetLimitsX(xMin, xMax);
     }
 
-    /// <summary>The classes predicted over a grid (light dots), under the data.</summary>
+    /// <summary>
+    /// The classes predicted over a regular grid, as filled cells under the data: each grid point's cell is
+    /// shaded with its class's colour, so the regions read as areas with the boundary between them.
+    /// </summary>
     public static void DecisionRegions(Plot plot, double[] gridX, double[] gridY, int[] classes)
     {
-        for (var k = 0; k < 2; k++)
+        var xs = gridX.Distinct().Order().ToArray();
+        var ys = gridY.Distinct().Order().ToArray();
+        double dx = xs.Length > 1 ? xs[1] - xs[0] : 1, dy = ys.Length > 1 ? ys[1] - ys[0] : 1;
+        var classAt = new Dictionary<(double, double), int>();
+        for (var i = 0; i < classes.Length; i++) { classAt[(gridX[i], gridY[i])] = classes[i]; }
+        // One rectangle per run of equal classes along each column, rather than one per cell.
+        foreach (var x in xs)
         {
-            var idx = Enumerable.Range(0, classes.Length).Where(i => classes[i] == k).ToArray();
-            var s = plot.Add.ScatterPoints(idx.Select(i => gridX[i]).ToArray(), idx.Select(i => gridY[i]).ToArray(), (k == 0 ? Blue : Red).WithAlpha(0.25));
-            s.MarkerSize = 4;
+            var start = 0;
+            for (var j = 1; j <= ys.Length; j++)
+            {
+                var k = classAt.GetValueOrDefault((x, ys[start]), -1);
+                if (j < ys.Length && classAt.GetValueOrDefault((x, ys[j]), -1) == k) { continue; }
+                if (k >= 0)
+                {
+                    var cell = plot.Add.Rectangle(x - dx / 2, x + dx / 2, ys[start] - dy / 2, ys[j - 1] + dy / 2);
+                    cell.FillColor = (k == 0 ? Blue : Red).WithAlpha(0.22);
+                    cell.LineWidth = 0;
+                }
+                start = j;
+            }
         }
     }
 
-    /// <summary>One or more curves against their index (steps or epochs).</summary>
-    public static void Curves(Plot plot, string title, string xLabel, string yLabel, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> curves, int firstX)
+    /// <summary>
+    /// One or more curves against their index (steps or epochs). With <paramref name="logScale"/> (for losses,
+    /// which fall by orders of magnitude) the y axis is logarithmic, unless a value is not positive.
+    /// </summary>
+    public static void Curves(Plot plot, string title, string xLabel, string yLabel, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> curves, int firstX, bool logScale)
     {
+        var log = logScale && curves.All(c => c.Values.All(v => v > 0 && double.IsFinite(v)));
         foreach (var (name, values) in curves)
         {
             var xs = Enumerable.Range(firstX, values.Count).Select(i => (double)i).ToArray();
-            var s = plot.Add.Scatter(xs, values.ToArray());
-            s.LegendText = name;
+            // ScottPlot has no log axis: the curve is drawn as log10 of the values and the ticks are labelled back.
+            var s = plot.Add.Scatter(xs, values.Select(v => log ? Math.Log10(v) : v).ToArray());
+            // A single curve needs no legend: its name is the axis label.
+            if (curves.Count > 1) { s.LegendText = name; }
             s.MarkerSize = values.Count > 60 ? 0 : 5;
+        }
+        if (log)
+        {
+            var all = curves.SelectMany(c => c.Values).ToArray();
+            plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                // Decades when the values span two or more; otherwise the automatic ticks, labelled back as values.
+                IntegerTicksOnly = Math.Log10(all.Max()) - Math.Log10(all.Min()) >= 2,
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                LabelFormatter = y => Math.Pow(10, y).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+            };
         }
         plot.Title(title);
         plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        if (curves.Count > 1) { plot.ShowLegend(); }
+        plot.YLabel(log ? $"{yLabel} (log scale)" : yLabel);
+        if (curves.Count > 1) { plot.ShowLegend(Edge.Right); }
     }
 }

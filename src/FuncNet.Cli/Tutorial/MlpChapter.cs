@@ -78,7 +78,7 @@ internal sealed class MlpChapter : Chapter
                 Plotting.Plots.PointClouds(plot, x.ToArray2D(), c.ToArray2D(), "MLP decision regions after 1000 steps");
             }),
             Plotting.Plots.Save(context.OutDirectory, "mlp-loss.png", o, plot =>
-                Plotting.Plots.Curves(plot, "MLP training", "step", "J", [("J", run.LossBeforeStep)], 0)),
+                Plotting.Plots.Curves(plot, "MLP training", "step", "J", [("J", run.LossBeforeStep)], 0, logScale: true)),
         })
         {
             if (path is not null) { o.WriteLine($"  plot: {path}"); }

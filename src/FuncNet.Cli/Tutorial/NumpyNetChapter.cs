@@ -59,7 +59,7 @@ internal sealed class NumpyNetChapter : Chapter
         o.WriteLine($"  output l2 = {Format(output.Reshape(Shape.Of(4)))} (target [0 0 1 1])");
         o.WriteLine($"  accuracy {run.Accuracy:P0}");
         var path = Plotting.Plots.Save(context.OutDirectory, "numpy-net-loss.png", o, plot =>
-            Plotting.Plots.Curves(plot, "Two-layer numpy net", "iteration", "0.5·Σ(y − l2)²", [("loss", run.LossBeforeStep)], 0));
+            Plotting.Plots.Curves(plot, "Two-layer numpy net", "iteration", "0.5·Σ(y − l2)²", [("loss", run.LossBeforeStep)], 0, logScale: true));
         if (path is not null) { o.WriteLine($"  plot: {path}"); }
     }
 }

@@ -49,7 +49,7 @@ internal sealed class PerceptronTrainingChapter : Chapter
                 Plotting.Plots.PerceptronBoundary(plot, run.Final["W"].ToArray2D(), run.Final["b"].ToDoubleArray(), -5, 5);
             }),
             Plotting.Plots.Save(context.OutDirectory, "perceptron-loss.png", o, plot =>
-                Plotting.Plots.Curves(plot, "Perceptron training", "step", "J", [("J", run.LossBeforeStep)], 0)),
+                Plotting.Plots.Curves(plot, "Perceptron training", "step", "J", [("J", run.LossBeforeStep)], 0, logScale: true)),
         })
         {
             if (path is not null) { o.WriteLine($"  plot: {path}"); }

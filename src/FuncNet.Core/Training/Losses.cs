@@ -32,8 +32,19 @@ public static class Losses
     public static Expr SquaredError(Expr labels, Expr predictions, Reduction reduction) =>
         Reduce(Ops.Square(Checked(labels, predictions, "SquaredError") - predictions), reduction);
 
-    /// <summary>The mean squared error over all elements.</summary>
-    public static Expr MeanSquaredError(Expr labels, Expr predictions) => SquaredError(labels, predictions, Reduction.Mean);
+    /// <summary>The mean squared error over all elements: <see cref="MeanSquaredError(Expr, Expr, Reduction)"/> with <see cref="Reduction.Mean"/>.</summary>
+    public static Expr MeanSquaredError(Expr labels, Expr predictions) => MeanSquaredError(labels, predictions, Reduction.Mean);
+
+    /// <summary>
+    /// The squared error averaged over each example's values (the last axis, as Keras does; an input of rank 0
+    /// or 1 has one value per example), then summed or averaged over examples. With <see cref="Reduction.Mean"/>
+    /// this is the mean over all elements.
+    /// </summary>
+    public static Expr MeanSquaredError(Expr labels, Expr predictions, Reduction reduction)
+    {
+        var squared = Ops.Square(Checked(labels, predictions, "MeanSquaredError") - predictions);
+        return Reduce(predictions.Rank >= 2 ? Ops.ReduceMean(squared, -1) : squared, reduction);
+    }
 
     /// <summary>
     /// The fraction of rows whose largest prediction is in the labels' class: labels either one-hot (same

@@ -77,7 +77,7 @@ public sealed class Session : IDisposable
     /// <summary>
     /// Executes one training step: a forward pass on <paramref name="feeds"/> computing the loss and the new
     /// value of every variable the step updates, then assigns all of them at once. Returns the loss before
-    /// the update.
+    /// the update as a scalar tensor; <see cref="Tensor.ToScalar"/> reads it as a number.
     /// </summary>
     public Tensor Run(TrainingStep step, IReadOnlyDictionary<Expr, Tensor>? feeds)
     {
@@ -95,7 +95,7 @@ public sealed class Session : IDisposable
         return plan.Run(feeds, _store)[0];
     }
 
-    /// <summary>Executes one training step with feeds given as pairs; returns the loss before the update.</summary>
+    /// <summary>Executes one training step with feeds given as pairs; returns the loss before the update (<see cref="Tensor.ToScalar"/> reads it).</summary>
     public Tensor Run(TrainingStep step, params (Expr Node, Tensor Value)[] feeds) => Run(step, ToDictionary(feeds));
 
     /// <summary>The current value of a variable (its initial value until a step or <see cref="Assign"/> changes it).</summary>

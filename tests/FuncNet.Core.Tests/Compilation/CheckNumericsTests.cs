@@ -25,6 +25,53 @@ public class CheckNumericsTests
     }
 
     [Fact]
+    public void TheMessageGivesTheNodeIdAShortFormAndTheUsualCauses()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(3));
+        var log = Log(x);
+        using var plan = Plan.Compile([Exp(log * 2.0) + 1.0], Backend.Reference);
+        plan.CheckNumerics = true;
+        var e = Assert.Throws<NumericsException>(() => plan.Run(new Dictionary<Expr, Tensor> { [x] = Tensor.FromArray(new[] { 1.0, -4.0, 9.0 }) }));
+        Assert.Contains($"node #{log.Id}: Log(placeholder 'x')", e.Message);
+        Assert.Contains("Input 0 placeholder 'x' (3", e.Message);
+        Assert.Contains("log of 0 or of a negative number", e.Message);
+        Assert.Contains("learning rate too high", e.Message);
+        Assert.DoesNotContain("an input already holds NaN", e.Message);
+    }
+
+    [Fact]
+    public void AFusedNodeIsShownByTheOpsItFusesNotItsWholeBody()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(2));
+        // A long body: printed whole, it would bury the message.
+        var fused = Map(x, a =>
+        {
+            var t = a;
+            for (var i = 0; i < 40; i++) { t = Sigmoid(t * 1.5 + 0.25); }
+            return Log(t - 0.9);
+        });
+        Assert.True(fused.ToString().Length > 600, "the body prints long");
+        using var plan = Plan.Compile([fused], Backend.Reference);
+        plan.CheckNumerics = true;
+        var e = Assert.Throws<NumericsException>(() => plan.Run(new Dictionary<Expr, Tensor> { [x] = Tensor.FromArray(new[] { 0.0, 1.0 }) }));
+        Assert.Contains($"node #{fused.Id}: Map(placeholder 'x') fusing ", e.Message);
+        Assert.Contains("Sigmoid", e.Message);
+        Assert.Contains("log of 0 or of a negative number", e.Message);
+        Assert.True(e.Message.Length < 1000, $"message of {e.Message.Length} characters: {e.Message}");
+    }
+
+    [Fact]
+    public void ANonFiniteInputIsNamedAsTheCause()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(2));
+        using var plan = Plan.Compile([Sqrt(x) + 1.0], Backend.Reference);
+        plan.CheckNumerics = true;
+        var e = Assert.Throws<NumericsException>(() => plan.Run(new Dictionary<Expr, Tensor> { [x] = Tensor.FromArray(new[] { double.NaN, 1.0 }) }));
+        Assert.Contains("an input already holds NaN or infinity", e.Message);
+        Assert.Contains("square root of a negative number", e.Message);
+    }
+
+    [Fact]
     public void InfinityIsCaughtToo()
     {
         var x = Expr.Placeholder("x", Shape.Of(2));

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace FuncNet.Tests;
 
-/// <summary>Loads the curriculum's reference numbers from ../shared/fixtures, found by walking up from the test binary.</summary>
+/// <summary>Loads the curriculum's reference numbers from the repository's tests/fixtures, found by walking up from the test binary.</summary>
 public static class Fixtures
 {
     public static string Root { get; } = FindRoot();
@@ -12,7 +12,7 @@ public static class Fixtures
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null)
         {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "fixtures");
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures");
             if (File.Exists(Path.Combine(dir.FullName, "FuncNet.sln")) && Directory.Exists(candidate))
             {
                 return Path.GetFullPath(candidate);
@@ -20,7 +20,7 @@ public static class Fixtures
             dir = dir.Parent;
         }
         throw new DirectoryNotFoundException(
-            $"The shared fixtures were not found: expected ../shared/fixtures beside the repository root (searched up from {AppContext.BaseDirectory}).");
+            $"The fixtures were not found: expected tests/fixtures in the repository root, the folder holding FuncNet.sln (searched up from {AppContext.BaseDirectory}).");
     }
 
     public static JsonElement Load(string relativePath)

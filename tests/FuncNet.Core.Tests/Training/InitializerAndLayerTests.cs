@@ -51,6 +51,43 @@ public class InitializerAndLayerTests
     }
 
     [Fact]
+    public void DenseWithoutASeedDrawsTheSameWeightsEveryTime()
+    {
+        var x = Expr.Placeholder("x", -1, 5);
+        var unseeded = new Dense(4);
+        var activated = new Dense(4, Relu);
+        unseeded.Apply(x);
+        activated.Apply(x);
+        var seeded = new Dense(4, Dense.DefaultSeed);
+        seeded.Apply(x);
+        var other = new Dense(4, Dense.DefaultSeed + 1);
+        other.Apply(x);
+        using var session = new Session(Backend.Reference);
+        var weights = session.GetValue(unseeded.Kernel!);
+        Assert.Equal(weights, session.GetValue(seeded.Kernel!));
+        Assert.Equal(weights, session.GetValue(activated.Kernel!));
+        Assert.NotEqual(weights, session.GetValue(other.Kernel!));
+        Assert.Contains(weights.ToDoubleArray(), v => v != 0);
+    }
+
+    [Fact]
+    public void MeanSquaredErrorAveragesEachExampleThenReducesOverExamples()
+    {
+        var y = Constant(Tensor.FromArray(new double[,] { { 1, 0, 2 }, { 0, 1, 1 } }));
+        var p = Constant(Tensor.FromArray(new double[,] { { 0.5, 0, 1 }, { 0, 3, 1 } }));
+        var perExample = new[] { (0.25 + 0 + 1) / 3, (0 + 4 + 0) / 3.0 };
+        Assert.Equal(perExample.Sum(), Losses.MeanSquaredError(y, p, Reduction.Sum).Eval().ToScalar(), 14);
+        Assert.Equal(perExample.Average(), Losses.MeanSquaredError(y, p, Reduction.Mean).Eval().ToScalar(), 14);
+        Assert.Equal(Losses.MeanSquaredError(y, p).Eval().ToScalar(), Losses.MeanSquaredError(y, p, Reduction.Mean).Eval().ToScalar(), 14);
+        // A vector is one value per example.
+        var v = Constant(Tensor.FromArray(new[] { 1.0, 3.0 }));
+        Assert.Equal(1.0 + 9.0, Losses.MeanSquaredError(v, Constant(Tensor.FromArray(new[] { 0.0, 0.0 })), Reduction.Sum).Eval().ToScalar(), 14);
+        var e = Assert.Throws<ShapeException>(() => Losses.MeanSquaredError(v, p, Reduction.Sum));
+        Assert.Contains("MeanSquaredError", e.Message);
+        Assert.Throws<FuncNetException>(() => Losses.MeanSquaredError(y, p, (Reduction)7));
+    }
+
+    [Fact]
     public void DenseNeedsAKnownInputWidth()
     {
         var layer = new Dense(3, 0);

@@ -10,6 +10,18 @@ public sealed class Dense : ILayer
     private readonly Initializer _kernelInitializer;
     private readonly Initializer _biasInitializer;
 
+    /// <summary>
+    /// The seed of the layers built without one: 0, so that a model trains the same way run after run (layers
+    /// of the same shape then start from the same weights; pass a seed to draw different ones).
+    /// </summary>
+    public const int DefaultSeed = 0;
+
+    /// <summary>A linear layer with Glorot-uniform weights drawn with <see cref="DefaultSeed"/>.</summary>
+    public Dense(int units) : this(units, null, DefaultSeed) { }
+
+    /// <summary>A layer with an activation (e.g. <c>Ops.Relu</c>; null for none) and Glorot-uniform weights drawn with <see cref="DefaultSeed"/>.</summary>
+    public Dense(int units, Func<Expr, Expr>? activation) : this(units, activation, DefaultSeed) { }
+
     /// <summary>A linear layer with Glorot-uniform weights drawn with <paramref name="seed"/>.</summary>
     public Dense(int units, int seed) : this(units, null, seed) { }
 
