@@ -2,6 +2,7 @@ namespace FuncNet.FSharp
 
 open System
 open FuncNet
+open MathNet.Numerics.LinearAlgebra
 
 /// Curried functions over FuncNet's Tensor values (the same type; no second implementation):
 /// `Tensor.ofArray2D (array2D [ [ 1.0; 2.0 ] ]) |> Tensor.toArray`.
@@ -46,3 +47,15 @@ module Tensor =
 
     /// The matrix product, evaluated now: `a |> Tensor.matmul b` is a·b.
     let matmul (b: Tensor) (a: Tensor) : Tensor = FuncNet.Tensor.MatMul(a, b)
+
+    /// A Float64 tensor from a MathNet matrix (copied; element (i, j) stays [i, j]).
+    let ofMatrix (m: Matrix<float>) : Tensor = MathNetInterop.ToTensor m
+
+    /// A new MathNet Matrix<float> from a rank-2 tensor.
+    let toMatrix (t: Tensor) : Matrix<float> = MathNetInterop.ToMatrix t
+
+    /// A Float64 tensor from a MathNet vector (copied).
+    let ofVector (v: Vector<float>) : Tensor = MathNetInterop.ToTensor v
+
+    /// A new MathNet Vector<float> from a rank-1 tensor.
+    let toVector (t: Tensor) : Vector<float> = MathNetInterop.ToVector t

@@ -119,3 +119,15 @@ let ``bad declarations and feeds say what is wrong`` () =
     let wrong = Assert.Throws<ShapeException>(fun () -> x |> Expr.eval [ x, Tensor.zeros [ 3 ] ] |> ignore)
     Assert.Contains("(2,)", wrong.Message)
     Assert.Contains("(3,)", wrong.Message)
+
+[<Fact>]
+let ``MathNet matrices convert with the same indices and feed like any value`` () =
+    let m = MathNet.Numerics.LinearAlgebra.Matrix<float>.Build.DenseOfArray(array2D [ [ 1.0; 2.0; 3.0 ]; [ 4.0; 5.0; 6.0 ] ])
+    let t = Tensor.ofMatrix m
+    Assert.Equal(6.0, t.[1, 2])
+    Assert.Equal(m, Tensor.toMatrix t)
+    Assert.Equal<float[]>([| 1.0; 2.0 |], Tensor.ofArray [| 1.0; 2.0 |] |> Tensor.toVector |> Tensor.ofVector |> Tensor.toArray)
+    let x = Expr.placeholder "x" [ -1; 2 ]
+    let e = Assert.Throws<ShapeException>(fun () -> x |> Expr.sum |> Expr.eval [ x, t ] |> ignore)
+    Assert.Contains("(?, 2)", e.Message)
+    Assert.Contains("(2, 3)", e.Message)
