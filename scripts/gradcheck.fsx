@@ -1,42 +1,23 @@
-// A gradient check written with FsCheck inside a script: for random points and shapes, the symbolic gradient
-// of Σ f(x) through each LINQ query form agrees with central differences.
+// A gradient check written with FsCheck inside a script, with FuncNet.Testing: for random points and shapes
+// from its generators, GradCheck compares the symbolic gradient of Σ f(x) through each LINQ query form with
+// central differences in Float64, and a deliberately wrong gradient must be caught.
 #r "nuget: FsCheck, 3.6.0"
-#r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Core.dll"
-#r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Linq.dll"
+#r "../src/FuncNet.Testing/bin/Debug/net10.0/FuncNet.Core.dll"
+#r "../src/FuncNet.FSharp/bin/Debug/net10.0/FuncNet.Linq.dll"
+#r "../src/FuncNet.Testing/bin/Debug/net10.0/FuncNet.Testing.dll"
 
 open System
 open FsCheck
 open FsCheck.FSharp
 open FuncNet
 open FuncNet.Linq
+open FuncNet.Testing
 open type FuncNet.Ops
 
 let tensor (values: float[]) (dims: int[]) = Tensor.Create(Shape dims, ReadOnlySpan values)
 
-/// True when the symbolic and numerical gradients of Σ f(x) agree at the point.
-let gradientAgrees (f: Expr -> Expr) (point: Tensor) =
-    let x = Expr.Placeholder("x", point.Shape)
-    let y = ReduceSum(f x)
-    let symbolic = (Gradient(y, x)).Eval [ (x, point) ]
-    use plan = Plan.Compile [| y |]
-    let values = point.ToDoubleArray()
-    let at i v =
-        let copy = Array.copy values
-        copy.[i] <- v
-        (plan.Run(readOnlyDict [ (x, tensor copy (point.Shape.ToArray())) ])).[0].ToScalar()
-    let h = 1e-6
-    let numeric = Array.init values.Length (fun i -> (at i (values.[i] + h) - at i (values.[i] - h)) / (2.0 * h))
-    symbolic.AllClose(tensor numeric (point.Shape.ToArray()), 1e-5, 1e-5)
-
-/// Points: 1–3 rows of 3 elements in [-2, 2], on a grid of 0.001 (so the Where threshold 0.3005 is never within
-/// a finite-difference step of a point: the masked sum jumps there).
-let points =
-    gen {
-        let! rows = Gen.choose (1, 3)
-        let! values = Gen.arrayOfLength (rows * 3) (Gen.choose (-2000, 2000) |> Gen.map (fun v -> float v / 1000.0))
-        return tensor values [| rows; 3 |]
-    }
-    |> Arb.fromGen
+/// 1–3 rows of 3 elements in [-2, 2], kept 0.01 away from the Where threshold 0.3005 (the masked sum jumps there).
+let points = TensorGen.TensorArbitrary(Gen.choose (1, 3) |> Gen.map (fun rows -> Shape.Of(rows, 3)), -2.0, 2.0, [ 0.3005 ], 0.01)
 
 let w = Expr.Constant(tensor [| 0.5; -1.0; 0.25; 2.0; -0.75; 1.5 |] [| 3; 2 |])
 let forms: (string * (Expr -> Expr)) list =
@@ -45,6 +26,9 @@ let forms: (string * (Expr -> Expr)) list =
       "SelectMany", (fun x -> x.SelectMany((fun _ -> Expr.Constant(tensor [| 1.0; -2.0 |] [| 2 |])), fun a b -> Exp(a * b / 4.0)))
       "Where", (fun x -> x.Where(fun a -> Greater(a, 0.3005)).Sum() + x.Where(fun a -> Less(a, 10.0)).Average())
       "Rows", (fun x -> x.MapRows(fun row -> LogSoftmax(MatMul(row, w)))) ]
+
+let gradientAgrees (f: Expr -> Expr) (point: Tensor) =
+    GradCheck.Gradients((fun (xs: Expr[]) -> ReduceSum(f xs.[0])), point).ThrowIfFailed()
 
 let config = Config.QuickThrowOnFailure.WithMaxTest(25)
 let mutable failed = false
@@ -55,4 +39,12 @@ for name, f in forms do
     with e ->
         eprintfn "gradcheck %s FAILED: %s" name e.Message
         failed <- true
+
+// The check must be able to fail: a gradient of Σ exp(x) that is off by 1% is reported.
+let wrong = GradCheck.Gradients((fun (xs: Expr[]) -> ReduceSum(Exp xs.[0])), (fun y xs -> [| Gradient(y, xs.[0]) * 1.01 |]), tensor [| 0.5; 1.5 |] [| 2 |])
+if wrong.Passed then
+    eprintfn "gradcheck FAILED to catch a wrong gradient"
+    failed <- true
+else
+    printfn "gradcheck catches a wrong gradient: %s" (wrong.Inputs.[0].ToString())
 if failed then exit 1

@@ -1,13 +1,14 @@
 // The multi-layer perceptron chapter in F#: a 2-2-2 sigmoid/softmax network on TensorSlow's XOR-like data,
 // with its parameters as Expr.Variable nodes, gradients from Ops.Gradients, and 1000 steps of gradient
 // descent as a fold (each step feeds the current weights to the variables). Checks TensorSlow's final loss.
-#r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Core.dll"
-#r "../src/FuncNet.Linq/bin/Debug/net10.0/FuncNet.Linq.dll"
+#r "../src/FuncNet.FSharp/bin/Debug/net10.0/FuncNet.Core.dll"
+#r "../src/FuncNet.FSharp/bin/Debug/net10.0/FuncNet.Linq.dll"
+#r "../src/FuncNet.FSharp/bin/Debug/net10.0/FuncNet.FSharp.dll"
 
 #load "lib/Fixtures.fsx"
 
-open System
 open FuncNet
+open FuncNet.FSharp
 open type FuncNet.Ops
 open Fixtures
 
@@ -23,19 +24,20 @@ let hidden = Sigmoid(MatMul(X, wHidden) + bHidden)
 let p = Softmax(MatMul(hidden, wOutput) + bOutput)
 let J = -ReduceSum(c * Log p)
 let grads = Gradients(J, Array.ofList variables)
-let plan = Plan.Compile [| yield J; yield! grads |]
+let plan = Plan.compile (J :: List.ofArray grads)
 
 let rate = fixture.GetProperty("learning_rate").GetDouble()
 let data = [ X, tensor "X"; c, tensor "c" ]
-let run weights = plan.Run(readOnlyDict (data @ List.zip variables weights))
-let descend (t: Tensor) (g: Tensor) = Tensor.Create(t.Shape, ReadOnlySpan(Array.map2 (fun a d -> a - rate * d) (t.ToDoubleArray()) (g.ToDoubleArray())))
+let run weights = plan |> Plan.run (data @ List.zip variables weights)
+// Eager arithmetic on values: the update is written as it reads.
+let descend (t: Tensor) (g: Tensor) = t - rate * g
 let step weights =
     let r = run weights
     List.mapi (fun i w -> descend w r.[i + 1]) weights
 
 let initial = variables |> List.map (fun v -> v.InitialValue)
 let final = Seq.fold (fun w _ -> step w) initial [ 1 .. fixture.GetProperty("steps").GetInt32() ]
-let loss = (run final).[0].ToScalar()
+let loss = (run final).Head |> Tensor.toScalar
 let expected = fixture.GetProperty("loss_after_1000").GetDouble()
 printfn "mlp: loss after 1000 steps %.12f (TensorSlow %.12f)" loss expected
 if abs (loss - expected) > 1e-7 then

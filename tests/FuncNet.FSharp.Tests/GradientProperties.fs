@@ -6,6 +6,7 @@ open FsCheck.Xunit
 open Xunit
 open FuncNet
 open FuncNet.Linq
+open FuncNet.Testing
 open type FuncNet.Ops
 
 let private random (seed: int) (dims: int list) =
@@ -13,21 +14,9 @@ let private random (seed: int) (dims: int list) =
     let shape = Shape(Array.ofList dims)
     Tensor.Create(shape, ReadOnlySpan(Array.init shape.Size (fun _ -> r.NextDouble() * 4.0 - 2.0)))
 
-/// Σ f(x) differentiated symbolically and by central differences at the point.
+/// Σ f(x) differentiated symbolically against central differences, with FuncNet.Testing's GradCheck.
 let private checkGradient (f: Expr -> Expr) (point: Tensor) =
-    let x = Expr.Placeholder("x", point.Shape)
-    let y = ReduceSum(f x)
-    let symbolic = (Gradient(y, x)).Eval [ x, point ]
-    use plan = Plan.Compile [| y |]
-    let values = point.ToDoubleArray()
-    let h = 1e-6
-    let at i v =
-        let copy = Array.copy values
-        copy.[i] <- v
-        (plan.Run(readOnlyDict [ x, Tensor.Create(point.Shape, ReadOnlySpan copy) ])).[0].ToScalar()
-    let numeric = Array.init values.Length (fun i -> (at i (values.[i] + h) - at i (values.[i] - h)) / (2.0 * h))
-    let expected = Tensor.Create(point.Shape, ReadOnlySpan numeric)
-    Assert.True(symbolic.AllClose(expected, 1e-5, 1e-5), sprintf "max abs diff %g" (expected.MaxAbsDifference symbolic))
+    GradCheck.Gradients((fun (xs: Expr[]) -> ReduceSum(f xs.[0])), point).ThrowIfFailed()
 
 let private dim n = 1 + abs (n % 3)
 

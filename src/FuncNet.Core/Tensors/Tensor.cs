@@ -6,9 +6,10 @@ namespace FuncNet;
 /// <summary>
 /// An immutable, dense, row-major host value: a shape, a dtype and its elements. Build one from .NET arrays
 /// (1-D, 2-D rectangular, jagged, spans, scalars) and read it back with <see cref="ToArray{T}"/> (flat,
-/// row-major) or the typed helpers. Tensors never change; operations on them go through <see cref="Expr"/>.
+/// row-major) or the typed helpers. Tensors never change; arithmetic on them (see TensorArithmetic.cs) goes
+/// through <see cref="Expr"/>.
 /// </summary>
-public sealed class Tensor : IEquatable<Tensor>
+public sealed partial class Tensor : IEquatable<Tensor>
 {
     private readonly Array _data;
 

@@ -57,6 +57,9 @@ public sealed class Session : IDisposable
     /// <summary>Evaluates one expression with feeds given as pairs: <c>session.Run(y, (x, value))</c>.</summary>
     public Tensor Run(Expr fetch, params (Expr Node, Tensor Value)[] feeds) => Run([fetch], ToDictionary(feeds))[0];
 
+    /// <summary>Evaluates one expression with feeds given as F# tuples: <c>session.Run(y, [x, value])</c>.</summary>
+    public Tensor Run(Expr fetch, IEnumerable<Tuple<Expr, Tensor>> feeds) => Run([fetch], ToDictionary(feeds))[0];
+
     /// <summary>Evaluates several expressions together (shared nodes computed once) with the given feeds.</summary>
     public Tensor[] Run(IReadOnlyList<Expr> fetches, IReadOnlyDictionary<Expr, Tensor>? feeds)
     {
@@ -97,6 +100,9 @@ public sealed class Session : IDisposable
 
     /// <summary>Executes one training step with feeds given as pairs; returns the loss before the update (<see cref="Tensor.ToScalar"/> reads it).</summary>
     public Tensor Run(TrainingStep step, params (Expr Node, Tensor Value)[] feeds) => Run(step, ToDictionary(feeds));
+
+    /// <summary>Executes one training step with feeds given as F# tuples, <c>session.Run(step, [x, xT; y, yT])</c>; returns the loss before the update.</summary>
+    public Tensor Run(TrainingStep step, IEnumerable<Tuple<Expr, Tensor>> feeds) => Run(step, ToDictionary(feeds));
 
     /// <summary>The current value of a variable (its initial value until a step or <see cref="Assign"/> changes it).</summary>
     public Tensor GetValue(Expr variable)
@@ -224,6 +230,12 @@ public sealed class Session : IDisposable
 
     private static Dictionary<Expr, Tensor> ToDictionary((Expr Node, Tensor Value)[] feeds) =>
         feeds.ToDictionary(p => p.Node, p => p.Value);
+
+    private static Dictionary<Expr, Tensor> ToDictionary(IEnumerable<Tuple<Expr, Tensor>> feeds)
+    {
+        ArgumentNullException.ThrowIfNull(feeds);
+        return feeds.ToDictionary(p => p.Item1, p => p.Item2);
+    }
 
     private static void RequireVariable(Expr variable, string where)
     {

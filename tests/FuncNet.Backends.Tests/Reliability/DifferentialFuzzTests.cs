@@ -1,7 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FuncNet.Backends.Tests.Cpu;
-using FuncNet.Tests.Support;
+using FuncNet.Testing;
 using static FuncNet.Ops;
 
 namespace FuncNet.Backends.Tests.Reliability;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FuncNet.Testing;
 using FuncNet.Tests.Support;
 
 namespace FuncNet.Tests.Differentiation;
@@ -14,15 +15,15 @@ public class GradientPropertyTests
 {
     [Property(MaxTest = 60)]
     public Property SymbolicGradientMatchesCentralDifferences() =>
-        Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p => GradCheck.VerifyGrad(p.Build(), new Random(p.Seed), context: p.ToString()));
+        Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p => DerivativeChecks.VerifyGrad(p.Build(), new Random(p.Seed), context: p.ToString()));
 
     [Property(MaxTest = 40)]
     public Property JvpMatchesDirectionalDifference() =>
-        Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p => GradCheck.VerifyJvp(p.Build(), new Random(p.Seed), context: p.ToString()));
+        Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p => DerivativeChecks.VerifyJvp(p.Build(), new Random(p.Seed), context: p.ToString()));
 
     [Property(MaxTest = 30)]
     public Property HvpMatchesDifferenceOfGradients() =>
-        Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p => GradCheck.VerifyHvp(p.Build(), new Random(p.Seed), context: p.ToString()));
+        Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p => DerivativeChecks.VerifyHvp(p.Build(), new Random(p.Seed), context: p.ToString()));
 
     /// <summary>The generator itself: programs of the Any domain build and evaluate, and use shared nodes.</summary>
     [Property(MaxTest = 30)]

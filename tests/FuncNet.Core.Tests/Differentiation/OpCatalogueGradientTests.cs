@@ -1,3 +1,4 @@
+using FuncNet.Testing;
 using FuncNet.Tests.Support;
 using static FuncNet.Ops;
 
@@ -115,8 +116,8 @@ public class OpCatalogueGradientTests
         var output = c.Build(inputs);
         Assert.Contains(AllNodes(output), n => n.Op.GetType() == type);
         var built = new BuiltExpr(output, inputs, c.Inputs);
-        GradCheck.VerifyGrad(built, new Random(opName.Length), c.Eps, opName);
-        GradCheck.VerifyJvp(built, new Random(opName.Length + 1), c.Eps, opName);
+        DerivativeChecks.VerifyGrad(built, new Random(opName.Length), c.Eps, opName);
+        DerivativeChecks.VerifyJvp(built, new Random(opName.Length + 1), c.Eps, opName);
     }
 
     public static TheoryData<string, DType> DifferentiableNamesByFloatType

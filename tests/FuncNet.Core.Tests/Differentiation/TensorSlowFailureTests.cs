@@ -5,7 +5,7 @@ namespace FuncNet.Tests.Differentiation;
 /// <summary>Cases where the curriculum's TensorSlow goes wrong, and FuncNet must not.</summary>
 public class TensorSlowFailureTests
 {
-    private static Tensor Values(Shape shape, int seed) => Support.RandomExpr.RandomValues(new Random(seed), shape);
+    private static Tensor Values(Shape shape, int seed) => FuncNet.Testing.RandomExpr.RandomValues(new Random(seed), shape);
 
     [Fact]
     public void AddOfXAndSigmoidOfXDifferentiatesInBothOrders()

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using FuncNet.Testing;
 using FuncNet.Tests.Support;
 using static FuncNet.Ops;
 

@@ -1,6 +1,8 @@
+using FuncNet.Testing;
+
 namespace FuncNet.Linq.Tests;
 
-/// <summary>Random tensors, tolerant comparison and a central-difference gradient check.</summary>
+/// <summary>Random tensors, tolerant comparison, and FuncNet.Testing's gradient check of a sum.</summary>
 internal static class Check
 {
     public static Tensor Random(int seed, params int[] dims)
@@ -17,32 +19,10 @@ internal static class Check
         Assert.True(actual.AllClose(expected, tol, tol), $"max abs diff {expected.MaxAbsDifference(actual):E3}\nexpected\n{expected}\nactual\n{actual}");
     }
 
-    /// <summary>Compares the symbolic gradient of Σ f(inputs) with central differences at the given points.</summary>
-    public static void Gradients(Func<Expr[], Expr> f, params Tensor[] points)
-    {
-        var xs = points.Select((p, i) => Expr.Placeholder("x" + i, p.Shape)).ToArray();
-        var y = Ops.ReduceSum(f(xs));
-        var grads = Ops.Gradients(y, xs);
-        var feeds = xs.Zip(points).ToDictionary(p => p.First, p => p.Second);
-        var symbolic = Ops.Eval(grads, feeds);
-        using var plan = Plan.Compile(y);
-        const double h = 1e-6;
-        for (var k = 0; k < xs.Length; k++)
-        {
-            var values = points[k].ToDoubleArray();
-            var numeric = new double[values.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                double At(double v)
-                {
-                    var copy = (double[])values.Clone();
-                    copy[i] = v;
-                    var f2 = new Dictionary<Expr, Tensor>(feeds) { [xs[k]] = Tensor.Create(points[k].Shape, copy) };
-                    return plan.Run(f2)[0].ToScalar();
-                }
-                numeric[i] = (At(values[i] + h) - At(values[i] - h)) / (2 * h);
-            }
-            Close(Tensor.Create(points[k].Shape, numeric), symbolic[k], 1e-5);
-        }
-    }
+    /// <summary>
+    /// GradCheck of Σ f(inputs) at the given points: the queries under test build tensors, which the sum makes
+    /// the scalar GradCheck needs.
+    /// </summary>
+    public static void Gradients(Func<Expr[], Expr> f, params Tensor[] points) =>
+        GradCheck.Gradients(xs => Ops.ReduceSum(f(xs)), points).ThrowIfFailed();
 }

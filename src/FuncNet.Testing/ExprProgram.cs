@@ -1,27 +1,6 @@
 using System.Text;
 
-namespace FuncNet.Tests.Support;
-
-/// <summary>
-/// One instruction of a random expression program: either a new input (a placeholder with a value) or an op
-/// applied to earlier nodes, referred to by index. Steps only look backwards, so every prefix of a program is
-/// itself a valid program: that is what shrinking relies on.
-/// </summary>
-public sealed record ExprStep(string Description, int[] Operands, Func<IReadOnlyList<Expr>, Expr>? Apply, Tensor? InputValue)
-{
-    /// <summary>True for an input step (a placeholder fed with <see cref="InputValue"/>).</summary>
-    public bool IsInput => InputValue is not null;
-}
-
-/// <summary>A built program: the output node, its placeholders and the values to feed them.</summary>
-public sealed record BuiltExpr(Expr Output, IReadOnlyList<Expr> Inputs, IReadOnlyList<Tensor> Values)
-{
-    /// <summary>The placeholder → value feeds.</summary>
-    public Dictionary<Expr, Tensor> Feeds => Inputs.Zip(Values).ToDictionary(p => p.First, p => p.Second);
-
-    /// <summary>Feeds with the given values in place of <see cref="Values"/>.</summary>
-    public Dictionary<Expr, Tensor> FeedsWith(IReadOnlyList<Tensor> values) => Inputs.Zip(values).ToDictionary(p => p.First, p => p.Second);
-}
+namespace FuncNet.Testing;
 
 /// <summary>
 /// A random Float64 expression as a straight-line program over a pool of nodes. The program is plain data
@@ -31,18 +10,22 @@ public sealed record BuiltExpr(Expr Output, IReadOnlyList<Expr> Inputs, IReadOnl
 /// </summary>
 public sealed class ExprProgram
 {
+    /// <summary>A program from its steps (the first must be an input) and the seed of its further randomness.</summary>
     public ExprProgram(IReadOnlyList<ExprStep> steps, int seed)
     {
+        ArgumentNullException.ThrowIfNull(steps);
         if (steps.Count == 0 || !steps[0].IsInput)
         {
-            throw new ArgumentException("A program starts with an input.", nameof(steps));
+            throw new FuncNetException($"ExprProgram: a program starts with an input step; given {(steps.Count == 0 ? "no steps" : $"'{steps[0].Description}' first")}.");
         }
         Steps = steps;
         Seed = seed;
     }
 
+    /// <summary>The steps, inputs and ops, each referring only to earlier steps.</summary>
     public IReadOnlyList<ExprStep> Steps { get; }
 
+    /// <summary>The seed that generated the program; it also drives the projections and tangents a property draws.</summary>
     public int Seed { get; }
 
     /// <summary>The number of op (non-input) steps.</summary>

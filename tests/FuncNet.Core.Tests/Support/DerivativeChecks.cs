@@ -1,16 +1,21 @@
 using System.Text;
+using FuncNet.Testing;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Support;
 
 /// <summary>
-/// Finite-difference checks of derivatives, after Theano's <c>verify_grad</c>: a non-scalar output is
-/// reduced by a random projection Σ u ⊙ f(x), its symbolic gradient is compared with central differences,
-/// and an element fails only when both its absolute and its relative error exceed the tolerance.
-/// Numeric values come from plans compiled without rewriting, so the oracle does not depend on the rewriter.
+/// Derivative checks of random programs, after Theano's <c>verify_grad</c>: a non-scalar output is reduced by a
+/// random projection Σ u ⊙ f(x). Reverse mode goes through FuncNet.Testing's <see cref="FuncNet.Testing.GradCheck"/>
+/// (what users get); forward mode and Hessian-vector products, which GradCheck does not cover, compare with
+/// directional central differences here. Numeric values come from plans compiled without rewriting.
 /// </summary>
-public static class GradCheck
+public static class DerivativeChecks
 {
+    /// <summary>
+    /// verify_grad's 1e-4: here an element fails when both its absolute and relative errors exceed it; given to
+    /// GradCheck as atol = 1e-4, rtol = 2e-4 (|a − n| ≤ 1e-4 + 2e-4·|n|, nearly the same rule).
+    /// </summary>
     public const double Tolerance = 1e-4;
 
     /// <summary>The random projection u of verify_grad: values in [0.5, 1.5] so no component is tiny.</summary>
@@ -21,24 +26,16 @@ public static class GradCheck
     public static Tensor Direction(Random rng, Shape shape) =>
         Tensor.Create(shape, Enumerable.Range(0, shape.Size).Select(_ => 2 * rng.NextDouble() - 1).ToArray());
 
-    /// <summary>Checks Gradients(Σ u ⊙ f, inputs) against central differences of the projected cost.</summary>
+    /// <summary>Checks Gradients(Σ u ⊙ f, inputs) against central differences of the projected cost, with GradCheck.</summary>
     public static void VerifyGrad(BuiltExpr e, Random rng, double eps = 1e-6, string? context = null)
     {
         var cost = ReduceSum(Expr.Constant(Projection(rng, e.Output.Shape)) * e.Output);
-        var grads = Gradients(cost, e.Inputs.ToArray());
-        Tensor[] symbolic;
-        using (var plan = Plan.Compile(grads))
+        var options = GradCheckOptions.Default.WithEpsilon(eps).WithTolerances(Tolerance, 2 * Tolerance);
+        var report = FuncNet.Testing.GradCheck.Gradients(cost, e.Inputs, e.Values, options);
+        if (!report.Passed)
         {
-            symbolic = plan.Run(e.Feeds);
+            Assert.Fail($"{context}\n{report}");
         }
-        using var costPlan = Plan.CompileUnrewritten([cost]);
-        var report = new StringBuilder();
-        for (var i = 0; i < e.Inputs.Count; i++)
-        {
-            var numeric = CentralDifference(x => costPlan.Run(e.FeedsWith(x))[0], e.Values, i, eps);
-            Compare($"d cost / d {e.Inputs[i].Name}", symbolic[i], numeric, report);
-        }
-        Fail(report, e, context);
     }
 
     /// <summary>Checks Ops.Jvp(f, inputs, v) against (f(x + h v) − f(x − h v)) / 2h.</summary>
@@ -82,24 +79,6 @@ public static class GradCheck
         Fail(report, e, context);
     }
 
-    /// <summary>∂f/∂(input i) by central differences, one element at a time.</summary>
-    public static Tensor CentralDifference(Func<IReadOnlyList<Tensor>, Tensor> f, IReadOnlyList<Tensor> values, int input, double eps)
-    {
-        var x = values[input].ToDoubleArray();
-        var grad = new double[x.Length];
-        for (var j = 0; j < x.Length; j++)
-        {
-            var saved = x[j];
-            x[j] = saved + eps;
-            var plus = f(Replace(values, input, Tensor.Create(values[input].Shape, x))).ToScalar();
-            x[j] = saved - eps;
-            var minus = f(Replace(values, input, Tensor.Create(values[input].Shape, x))).ToScalar();
-            x[j] = saved;
-            grad[j] = (plus - minus) / (2 * eps);
-        }
-        return Tensor.Create(values[input].Shape, grad);
-    }
-
     /// <summary>
     /// Appends every element where both |a − n| and |a − n| / (|a| + |n|) exceed the tolerance (verify_grad's
     /// rule), or a shape mismatch; NaN anywhere counts as a failure.
@@ -138,11 +117,4 @@ public static class GradCheck
 
     private static Tensor Difference(Tensor plus, Tensor minus, double h) =>
         Tensor.Create(plus.Shape, plus.ToDoubleArray().Zip(minus.ToDoubleArray(), (p, m) => (p - m) / (2 * h)).ToArray());
-
-    private static Tensor[] Replace(IReadOnlyList<Tensor> values, int index, Tensor value)
-    {
-        var copy = values.ToArray();
-        copy[index] = value;
-        return copy;
-    }
 }

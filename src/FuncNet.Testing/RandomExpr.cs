@@ -2,20 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using static FuncNet.Ops;
 
-namespace FuncNet.Tests.Support;
-
-/// <summary>Which ops a random program may use.</summary>
-public enum ExprDomain
-{
-    /// <summary>
-    /// Only ops that are smooth at every point the program can reach, with domain-restricted ops guarded
-    /// (Log and Sqrt of Square + ε, division by Square + ε, Exp of a Tanh): fit for finite-difference checks.
-    /// </summary>
-    Smooth,
-
-    /// <summary>Everything, kinks and comparisons included: fit for value comparisons (rewrites, backends).</summary>
-    Any,
-}
+namespace FuncNet.Testing;
 
 /// <summary>
 /// FsCheck generators of random Float64 expression programs (<see cref="ExprProgram"/>): ops from the whole

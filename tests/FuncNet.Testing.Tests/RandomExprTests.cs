@@ -1,6 +1,6 @@
-using FuncNet.Tests.Support;
+using FuncNet.Testing;
 
-namespace FuncNet.Tests.Support;
+namespace FuncNet.Testing.Tests;
 
 /// <summary>The random program generator is deterministic per seed, shrinks to valid programs, and reaches the catalogue.</summary>
 public class GeneratorTests
