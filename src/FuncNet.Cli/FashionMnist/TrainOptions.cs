@@ -23,6 +23,12 @@ internal sealed record TrainOptions
     public string OutDirectory { get; init; } = Path.Combine("out", "fashion-mnist");
     public int? Limit { get; init; }
 
+    /// <summary>
+    /// Train on every rank of an <c>mpirun</c> job: --batch-size is per rank, so a step's global batch is
+    /// ranks × batch size (see docs/distributed.md).
+    /// </summary>
+    public bool DataParallel { get; init; }
+
     public static readonly string[] Optimizers = ["sgd", "momentum", "adam"];
 
     /// <summary>The learning rate given, or the optimizer's usual one.</summary>
