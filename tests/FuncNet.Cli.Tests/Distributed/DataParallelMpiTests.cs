@@ -56,7 +56,7 @@ public sealed partial class DataParallelMpiTests : IDisposable
     public void FashionMnistMlpForOneEpochOnTwoRanksReachesTheTestAccuracyOfOneProcess()
     {
         // Two ranks of 64 rows make the global batch of 128 that the single process uses.
-        string[] common = ["train", "fashion-mnist", "--epochs", "1", "--hidden", "128", "--seed", "3"];
+        string[] common = ["train", "fashion-mnist", "--epochs", "1", "--hidden", "64", "--seed", "3"];
         var (code, output) = MpiRunner.Run(MpiRunner.Arguments(2, [.. common, "--data-parallel", "--batch-size", "64", "--out", Path.Combine(_dir, "mpi")]), Limit);
         Assert.True(code == 0, output);
         var single = CliRunner.Run([.. common, "--batch-size", "128", "--out", Path.Combine(_dir, "single")]);
@@ -73,7 +73,7 @@ public sealed partial class DataParallelMpiTests : IDisposable
     public void ARankKilledMidTrainingEndsTheJobNamingItAndTheLastCheckpointResumes()
     {
         var checkpoint = Path.Combine(_dir, "model.safetensors");
-        string[] train = ["train", "fashion-mnist", "--data-parallel", "--limit", "3000", "--hidden", "32", "--batch-size", "50", "--out", Path.Combine(_dir, "plots")];
+        string[] train = ["train", "fashion-mnist", "--data-parallel", "--limit", "2000", "--hidden", "32", "--batch-size", "50", "--out", Path.Combine(_dir, "plots")];
         var saved = new ManualResetEventSlim();
         var (mpirun, output) = MpiRunner.Start(MpiRunner.Arguments(2, [.. train, "--epochs", "1000", "--save", checkpoint]), line =>
         {
