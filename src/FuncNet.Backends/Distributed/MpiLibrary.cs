@@ -93,6 +93,10 @@ internal sealed unsafe class MpiLibrary
         // Open MPI's default crash handlers (SIGSEGV, SIGBUS, SIGFPE, SIGABRT) would replace the .NET
         // runtime's, which turns SIGSEGV into NullReferenceException; a user's own setting wins (overwrite 0).
         SetEnv("OMPI_MCA_opal_signal", "", 0);
+        // Between ranks on one machine, the shared-memory transport's default single-copy path (CMA,
+        // process_vm_readv) made W1's 2-rank step 3× slower here than plain copies through shared memory
+        // (docs/performance.md); a user's own setting wins.
+        SetEnv("OMPI_MCA_btl_vader_single_copy_mechanism", "none", 0);
         Check(_initThread(null, null, ThreadSerialized, &provided), "MPI_Init_thread");
         Check(_commRank(_commWorld, &rank), "MPI_Comm_rank");
         Check(_commSize(_commWorld, &size), "MPI_Comm_size");
