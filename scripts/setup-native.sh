@@ -2,11 +2,12 @@
 # Installs the native pieces FuncNet's full experience uses, from Debian's packages:
 #   - Intel MKL (libmkl-rt, non-free) and OpenBLAS (libopenblas0-pthread): the CPU GEMMs, measured per shape;
 #   - NVRTC (libnvrtc11.2, non-free): compiles generated CUDA kernels (also without a GPU, to PTX);
-#   - the Fashion-MNIST data set (dataset-fashion-mnist): /usr/share/datasets/fashion-mnist/*.gz.
+#   - the Fashion-MNIST data set (dataset-fashion-mnist): /usr/share/datasets/fashion-mnist/*.gz;
+#   - Open MPI 4.1 (openmpi-bin: mpirun; libopenmpi-dev: libmpi.so.40): data-parallel training (docs/distributed.md).
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(libmkl-rt libopenblas0-pthread libnvrtc11.2 dataset-fashion-mnist)
+packages=(libmkl-rt libopenblas0-pthread libnvrtc11.2 dataset-fashion-mnist openmpi-bin libopenmpi-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,7 @@ public static class Program
             BenchCommand.Create(output),
             SelfTestCommand.Create(output),
             CheckpointStressCommand.Create(output),
+            DataParallelCheckCommand.Create(output),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

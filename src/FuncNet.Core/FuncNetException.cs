@@ -82,3 +82,22 @@ public class FileWriteException : FuncNetException
     /// <summary>Creates the exception with its cause.</summary>
     public FileWriteException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>Data-parallel workers that disagree (for example, they built different models) or a collective operation that failed.</summary>
+public class DistributedException : FuncNetException
+{
+    /// <summary>Creates the exception, raised on this rank only.</summary>
+    public DistributedException(string message) : base(message) { }
+
+    /// <summary>Creates the exception, stating whether every rank raises the same one at the same point.</summary>
+    public DistributedException(string message, bool raisedOnEveryRank) : base(message)
+    {
+        RaisedOnEveryRank = raisedOnEveryRank;
+    }
+
+    /// <summary>
+    /// True when every rank found the same problem at the same point (so the job can end cleanly and one rank
+    /// reports it); false when the others may be waiting in a collective and the job must be aborted.
+    /// </summary>
+    public bool RaisedOnEveryRank { get; }
+}

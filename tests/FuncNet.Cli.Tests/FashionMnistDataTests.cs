@@ -190,7 +190,7 @@ public class FashionMnistDataTests : IDisposable
         Assert.Equal(10_000, test.Count);
         var options = new TrainOptions { Epochs = 2, Hidden = [32], BatchSize = 50, Limit = 1000, OutDirectory = Path.Combine(_dir, "out") };
         using var log = new StringWriter();
-        var result = FashionMnistTrainer.Train(options, train.Take(1000), test.Take(1000), FuncNet.Backend.Default, log);
+        var result = FashionMnistTrainer.Train(options, train.Take(1000), test.Take(1000), FuncNet.Backend.Default, new SingleProcessCollective(), log);
         Assert.True(result.Epochs[1].TrainLoss < result.Epochs[0].TrainLoss, log.ToString());
         Assert.True(result.Epochs[0].TrainLoss < Math.Log(10), log.ToString());
         Assert.True(result.Epochs[^1].TestAccuracy > 0.5, $"test accuracy {result.Epochs[^1].TestAccuracy} (chance is 0.1)\n{log}");

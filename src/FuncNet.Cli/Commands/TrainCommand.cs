@@ -23,9 +23,10 @@ internal static class TrainCommand
         var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => FashionMnistData.DefaultDirectory };
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
+        var dataParallel = new Option<bool>("--data-parallel") { Description = "Train on every rank of `mpirun -np N funcnet train fashion-mnist --data-parallel`; --batch-size is per rank (see docs/distributed.md)." };
         var fashion = new Command("fashion-mnist", "Train an MLP on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
         {
-            epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, data, outDir, limit,
+            epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, data, outDir, limit, dataParallel,
         };
         fashion.SetAction(parse =>
         {
@@ -44,17 +45,24 @@ internal static class TrainCommand
                 DataDirectory = parse.GetValue(data)!,
                 OutDirectory = parse.GetValue(outDir)!,
                 Limit = parse.GetValue(limit),
+                DataParallel = parse.GetValue(dataParallel),
             };
             options.Validate();
             options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
             OutputFolder.Prepare("--out", options.OutDirectory);
             if (options.SavePath is { } savePath) { CheckSavable(savePath); }
-            var resolved = Program.ResolveBackend(options.Backend);
-            var (train, test) = FashionMnistData.Load(options.DataDirectory);
-            if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
-            var result = FashionMnistTrainer.Train(options, train, test, resolved, output);
-            Report(result, options, output);
-            return 0;
+            using var collective = options.DataParallel ? DataParallelLaunch.Join() : new SingleProcessCollective();
+            return DataParallelLaunch.OnEveryRank(collective, () =>
+            {
+                var resolved = Program.ResolveBackend(options.Backend);
+                var (train, test) = FashionMnistData.Load(options.DataDirectory);
+                if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
+                // Only rank 0 shows progress, plots and saves; the others train silently beside it.
+                var shown = collective.Rank == 0 ? output : TextWriter.Null;
+                var result = FashionMnistTrainer.Train(options, train, test, resolved, collective, shown);
+                if (collective.Rank == 0) { Report(result, options, output); }
+                return 0;
+            });
         });
         return new Command("train", "Train a model on a data set.") { fashion };
     }

@@ -16,12 +16,15 @@ internal sealed record FashionMnistResult(IReadOnlyList<EpochResult> Epochs, int
 /// An MLP (ReLU hidden layers, softmax output) trained on Fashion-MNIST with mini-batch SGD, momentum or
 /// Adam, in Float32. Training loss is the mean of the epoch's batch losses; training accuracy is measured
 /// after each epoch on (at most) 10,000 training examples; test numbers on the whole (or limited) test set.
+/// With <see cref="TrainOptions.DataParallel"/>, every rank of the collective runs this: each step's global
+/// batch of ranks × batch size rows (the same shuffle on every rank) is split into one shard per rank, and a
+/// <see cref="DataParallelStep"/> keeps the ranks' weights identical; only rank 0 evaluates and saves.
 /// </summary>
 internal static class FashionMnistTrainer
 {
     private const int EvaluationBatch = 1000;
 
-    public static FashionMnistResult Train(TrainOptions options, FashionMnistSplit train, FashionMnistSplit test, IBackend backend, TextWriter output)
+    public static FashionMnistResult Train(TrainOptions options, FashionMnistSplit train, FashionMnistSplit test, IBackend backend, ICollective collective, TextWriter output)
     {
         options.CheckBatchSize(train.Count);
         var x = Expr.Placeholder("images", Shape.Of(-1, FashionMnistSplit.PixelCount), DType.Float32);
@@ -34,7 +37,9 @@ internal static class FashionMnistTrainer
         var loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean);
         var lossSum = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Sum);
         var predicted = ArgMax(logits, 1);
-        var stepsPerEpoch = options.BatchesPerEpoch(train.Count);
+        var ranks = options.DataParallel ? collective.Size : 1;
+        var globalBatch = options.GlobalBatch(ranks);
+        var stepsPerEpoch = options.BatchesPerEpoch(train.Count, ranks);
         var rate = new ExponentialDecay(options.EffectiveLearningRate, options.LearningRateDecay, Math.Max(1, stepsPerEpoch));
         Optimizer optimizer = options.Optimizer switch
         {
@@ -42,19 +47,27 @@ internal static class FashionMnistTrainer
             "momentum" => new MomentumOptimizer(rate, 0.9, false),
             _ => new AdamOptimizer(rate),
         };
-        var step = optimizer.Minimize(loss);
+        var parallel = options.DataParallel ? new DataParallelStep(collective, optimizer, loss) : null;
+        var step = parallel is null ? optimizer.Minimize(loss) : null;
         using var session = new Session(backend);
         // Weights and optimizer state (moments, step count) together: a resumed run continues exactly.
-        Expr[] state = [.. model.Variables, .. step.SlotVariables];
+        Expr[] state = [.. model.Variables, .. parallel?.SlotVariables ?? step!.SlotVariables];
         var firstEpoch = 1;
-        if (options.ResumePath is { } resume)
+        // Rank 0 restores (the checkpoint need only be on its machine); Synchronize copies its state to all.
+        if (options.ResumePath is { } resume && collective.Rank == 0)
         {
-            firstEpoch = Resume(session, state, resume, options) + 1;
+            firstEpoch = Resume(session, state, resume, options, ranks) + 1;
             output.WriteLine($"resumed from {resume} after epoch {firstEpoch - 1}");
+        }
+        if (parallel is not null)
+        {
+            firstEpoch = int.Parse(collective.Broadcast(firstEpoch.ToString(CultureInfo.InvariantCulture), 0), CultureInfo.InvariantCulture);
+            parallel.Synchronize(session);
         }
 
         output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} per epoch), batch {options.BatchSize}, " +
-            $"{options.Epochs} epochs, {train.Count} training / {test.Count} test examples, seed {options.Seed}, backend {backend.Name}");
+            $"{options.Epochs} epochs, {train.Count} training / {test.Count} test examples, seed {options.Seed}, backend {backend.Name}" +
+            (parallel is null ? "" : $", data-parallel on {ranks} ranks ({collective.Name}, global batch {globalBatch})"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
         var random = new Random(options.Seed);
@@ -74,14 +87,17 @@ internal static class FashionMnistTrainer
             {
                 for (var k = 0; k < batches; k++)
                 {
-                    var rows = order.AsSpan(k * options.BatchSize, Math.Min(options.BatchSize, train.Count - k * options.BatchSize));
-                    var (bx, by) = Batch(train, rows);
-                    var batchLoss = session.Run(step, (x, bx), (y, by)).ToScalar();
+                    var global = order.AsSpan(k * globalBatch, Math.Min(globalBatch, train.Count - k * globalBatch));
+                    var (start, count) = DataParallelStep.Shard(global.Length, collective.Rank, ranks);
+                    var (bx, by) = Batch(train, global.Slice(start, count));
+                    var batchLoss = parallel is null
+                        ? session.Run(step!, (x, bx), (y, by)).ToScalar()
+                        : parallel.Run(session, new Dictionary<Expr, Tensor> { [x] = bx, [y] = by }, count, global.Length);
                     if (!double.IsFinite(batchLoss))
                     {
                         throw new NumericsException($"Epoch {epoch}, batch {k + 1}: the loss is {batchLoss}; lower --lr (now {options.EffectiveLearningRate}).");
                     }
-                    lossTotal += batchLoss * rows.Length;
+                    lossTotal += batchLoss * global.Length;
                     progress?.Invoke(k, batchLoss);
                 }
             }
@@ -93,7 +109,7 @@ internal static class FashionMnistTrainer
                         var task = ctx.AddTask($"epoch {epoch}", maxValue: batches);
                         RunBatches((k, l) =>
                         {
-                            var rate = (k + 1) * (double)options.BatchSize / clock.Elapsed.TotalSeconds;
+                            var rate = (k + 1) * (double)globalBatch / clock.Elapsed.TotalSeconds;
                             task.Description = $"epoch {epoch}/{options.Epochs}  loss {l:F4}  {rate:F0} ex/s";
                             task.Increment(1);
                         });
@@ -104,6 +120,7 @@ internal static class FashionMnistTrainer
                 RunBatches(null);
             }
             var seconds = clock.Elapsed.TotalSeconds;
+            if (collective.Rank != 0 && parallel is not null) { continue; }
             var (_, trainAccuracy, _) = Evaluate(session, x, y, lossSum, predicted, trainProbe);
             var (testLoss, testAccuracy, matrix) = Evaluate(session, x, y, lossSum, predicted, test);
             confusion = matrix;
@@ -113,7 +130,7 @@ internal static class FashionMnistTrainer
             if (options.SavePath is { } path)
             {
                 // After every epoch, atomically: an interrupted run loses at most the epoch in progress.
-                session.Save(path, state, Metadata(options, epoch));
+                session.Save(path, state, Metadata(options, epoch, ranks));
                 output.WriteLine($"saved epoch {epoch} to {path}");
             }
         }
@@ -121,17 +138,18 @@ internal static class FashionMnistTrainer
     }
 
     /// <summary>What a checkpoint records besides the tensors: enough to check that a resumed run trains the same model.</summary>
-    private static Dictionary<string, string> Metadata(TrainOptions options, int epoch) => new()
+    private static Dictionary<string, string> Metadata(TrainOptions options, int epoch, int ranks) => new()
     {
         ["funcnet.model"] = "fashion-mnist-mlp",
         ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
         ["hidden"] = string.Join(",", options.Hidden),
         ["optimizer"] = options.Optimizer,
         ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+        ["ranks"] = ranks.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>Restores weights and optimizer state; returns the number of epochs the checkpoint had completed.</summary>
-    private static int Resume(Session session, IReadOnlyList<Expr> state, string path, TrainOptions options)
+    private static int Resume(Session session, IReadOnlyList<Expr> state, string path, TrainOptions options, int ranks)
     {
         var saved = Checkpoint.Read(path).Metadata;
         string Saved(string key) => saved.TryGetValue(key, out var v) ? v : "(none)";
@@ -143,6 +161,12 @@ internal static class FashionMnistTrainer
         if (Saved("hidden") != hidden || Saved("optimizer") != options.Optimizer)
         {
             throw new UsageException($"--resume {path}: the checkpoint is of --hidden {Saved("hidden")} --optimizer {Saved("optimizer")}; given --hidden {hidden} --optimizer {options.Optimizer}.");
+        }
+        // The data order of a step depends on the global batch, so a run resumes on as many ranks as it ran on.
+        var savedRanks = saved.TryGetValue("ranks", out var r) ? r : "1";
+        if (savedRanks != ranks.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new UsageException($"--resume {path}: the checkpoint was written by a run on {savedRanks} rank(s); given {ranks}. Resume with `mpirun -np {savedRanks} ... --data-parallel` (or without mpirun for 1).");
         }
         if (done >= options.Epochs)
         {

@@ -23,6 +23,12 @@ internal sealed record TrainOptions
     public string OutDirectory { get; init; } = Path.Combine("out", "fashion-mnist");
     public int? Limit { get; init; }
 
+    /// <summary>
+    /// Train on every rank of an <c>mpirun</c> job: --batch-size is per rank, so a step's global batch is
+    /// ranks × batch size (see docs/distributed.md).
+    /// </summary>
+    public bool DataParallel { get; init; }
+
     public static readonly string[] Optimizers = ["sgd", "momentum", "adam"];
 
     /// <summary>The learning rate given, or the optimizer's usual one.</summary>
@@ -97,8 +103,29 @@ internal sealed record TrainOptions
         }
     }
 
-    /// <summary>The number of mini-batches in an epoch of <paramref name="examples"/>: a ceiling division that cannot overflow.</summary>
-    public int BatchesPerEpoch(int examples) => examples / BatchSize + (examples % BatchSize == 0 ? 0 : 1);
+    /// <summary>The rows of one step over all <paramref name="ranks"/> (ranks × --batch-size), checked to fit an index.</summary>
+    public int GlobalBatch(int ranks)
+    {
+        var global = (long)BatchSize * ranks;
+        return global <= int.MaxValue
+            ? (int)global
+            : throw new UsageException($"--batch-size: {BatchSize} rows on each of {ranks} ranks make a global batch of {global} rows; expected at most {int.MaxValue}.");
+    }
+
+    /// <summary>
+    /// The number of global mini-batches in an epoch of <paramref name="examples"/> over <paramref name="ranks"/>:
+    /// a ceiling division in 64-bit arithmetic. A last global batch of fewer rows than ranks would leave a rank
+    /// without data, so it is dropped.
+    /// </summary>
+    public int BatchesPerEpoch(int examples, int ranks = 1)
+    {
+        long global = GlobalBatch(ranks);
+        var batches = (examples + global - 1) / global;
+        if (batches > 0 && examples - (batches - 1) * global < ranks) { batches--; }
+        return batches >= 1
+            ? (int)batches
+            : throw new UsageException($"--data-parallel: expected at least one example per rank; given {examples} training examples for {ranks} ranks.");
+    }
 
     /// <summary>Parses "256,128" into widths; throws a usage error otherwise.</summary>
     public static IReadOnlyList<int> ParseHidden(string text)

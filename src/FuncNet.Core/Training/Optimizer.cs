@@ -46,12 +46,40 @@ public abstract class Optimizer
                 throw new FuncNetException($"{Name}.Minimize: expected Float32/Float64 variables (Expr.Variable); given {v?.Op.Name ?? "null"} {v}.");
             }
         }
-        var gradients = Ops.Gradients(loss, [.. variables]);
+        return ApplyGradients(loss, variables, Ops.Gradients(loss, [.. variables]));
+    }
+
+    /// <summary>
+    /// A step applying given <paramref name="gradients"/> (one per variable, of its shape and dtype) to
+    /// <paramref name="variables"/>, as <c>tf.train.Optimizer.apply_gradients</c>: the gradients may be any
+    /// expressions, for example placeholders fed with gradients averaged across data-parallel workers.
+    /// <paramref name="loss"/> is the scalar the step reports; it may be a placeholder too.
+    /// </summary>
+    public TrainingStep ApplyGradients(Expr loss, IReadOnlyList<Expr> variables, IReadOnlyList<Expr> gradients)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (gradients.Count != variables.Count)
+        {
+            throw new FuncNetException($"{Name}.ApplyGradients: expected one gradient per variable ({variables.Count}); given {gradients.Count}.");
+        }
         var context = new OptimizerContext(LearningRate);
         var assignments = new List<Assignment>();
         for (var i = 0; i < variables.Count; i++)
         {
-            assignments.Add(new Assignment(variables[i], Update(context, variables[i], gradients[i])));
+            var (v, g) = (variables[i], gradients[i]);
+            ArgumentNullException.ThrowIfNull(v);
+            ArgumentNullException.ThrowIfNull(g);
+            if (!v.IsVariable || !v.DType.IsFloat())
+            {
+                throw new FuncNetException($"{Name}.ApplyGradients: expected Float32/Float64 variables (Expr.Variable); given {v.Op.Name} {v}.");
+            }
+            if (g.Shape != v.Shape || g.DType != v.DType)
+            {
+                throw new ShapeException($"{Name}.ApplyGradients: the gradient of variable '{v.Name}' must have its shape {v.Shape} {v.DType}; given {g.Shape} {g.DType}.");
+            }
+            assignments.Add(new Assignment(v, Update(context, v, g)));
         }
         assignments.AddRange(context.SlotAssignments);
         return new TrainingStep(loss, variables, context.Slots, assignments);
