@@ -52,6 +52,8 @@ check_package FuncNet.Core yes
 check_package FuncNet.Backends yes FuncNet.Core System.Numerics.Tensors
 check_package FuncNet.Linq yes FuncNet.Core
 check_package FuncNet no FuncNet.Core FuncNet.Backends FuncNet.Linq
+check_package FuncNet.FSharp yes FuncNet.Core FuncNet.Linq FSharp.Core
+check_package FuncNet.Testing yes FuncNet.Core FsCheck
 
 # --- A user's machine: a folder outside the source tree, its own package cache (so the packages just built
 # are restored, never an older copy of the same version), FuncNet* mapped to the local feed only and every
@@ -73,9 +75,9 @@ sources=$(cd "$work" && dotnet nuget list source | sed -nE 's/^ *[0-9]+\. +(.+) 
   echo '</configuration>'
 } > "$work/nuget.config"
 
-from_local_feed() { # the restored FuncNet packages came from the feed folder
+from_local_feed() { # the restored FuncNet packages (and any ids given) came from the feed folder
   local id
-  for id in funcnet funcnet.core funcnet.backends funcnet.linq; do
+  for id in funcnet funcnet.core funcnet.backends funcnet.linq "$@"; do
     grep -q "\"source\": \"$feed" "$NUGET_PACKAGES/$id/$version/.nupkg.metadata" 2>/dev/null || return 1
   done
 }
@@ -107,7 +109,7 @@ cp "$work/nuget.config" "$work/fsx/nuget.config"
 export NUGET_PACKAGES="$work/fsx-packages"
 if output=$(cd "$work/fsx" && timeout 600 dotnet fsi --quiet "$script" 2>&1); then
   pass "dotnet fsi with #r \"nuget: FuncNet\" trains: $output"
-  if from_local_feed; then pass "dotnet fsi: FuncNet packages restored from $feed"; else fail "dotnet fsi: FuncNet packages not restored from $feed"; fi
+  if from_local_feed funcnet.fsharp; then pass "dotnet fsi: FuncNet packages restored from $feed"; else fail "dotnet fsi: FuncNet packages not restored from $feed"; fi
 else
   fail "dotnet fsi with #r \"nuget: FuncNet\" trains: $output"
 fi

@@ -1,10 +1,12 @@
 // The consumer check's F# script: scripts/consumer-check.sh runs it with `dotnet fsi` after writing the
 // local feed's folder into the first line, so FuncNet comes from the packages just packed, as a user gets it.
 #r "nuget: FuncNet"
+#r "nuget: FuncNet.FSharp"
 
 open System
 open FuncNet
 open FuncNet.Layers
+open FuncNet.FSharp
 open type FuncNet.Ops
 
 // Two classes in an XOR layout: the label is whether the point's coordinates have the same sign.
@@ -19,8 +21,9 @@ let loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean)
 let step = AdamOptimizer(0.05).Minimize loss
 let session = new Session()
 
-let feeds = readOnlyDict [ x, Tensor.FromArray points; y, Tensor.FromArray labels ]
-let losses = [ for _ in 1 .. 300 -> session.Run(step, feeds).ToScalar() ]
+// FuncNet.FSharp: feeds as a list of pairs, training as a fold over (here: 300 identical) batches.
+let feeds = [ x, Tensor.ofArray2D points; y, Tensor.ofArray2D labels ]
+let losses = List.replicate 300 () |> Train.losses session step (fun () -> feeds)
 let first, last = List.head losses, List.last losses
 printfn "backend %s: loss %.4f -> %.4f" session.Backend.Name first last
 

@@ -1,3 +1,4 @@
+using FuncNet.Testing;
 using FuncNet.Tests.Support;
 using static FuncNet.Ops;
 
@@ -93,9 +94,9 @@ public class BareNumberOperandTests
         var x64 = Expr.Placeholder("x", value.Shape);
         var built = new BuiltExpr(c.F(x64), [x64], [value]);
         Assert.Contains(Nodes(built.Output), n => n.Op.GetType() == c.Op);
-        GradCheck.VerifyGrad(built, new Random(1), context: name);
-        GradCheck.VerifyJvp(built, new Random(2), context: name);
-        GradCheck.VerifyHvp(built, new Random(3), context: name);
+        DerivativeChecks.VerifyGrad(built, new Random(1), context: name);
+        DerivativeChecks.VerifyJvp(built, new Random(2), context: name);
+        DerivativeChecks.VerifyHvp(built, new Random(3), context: name);
 
         var expected = Derivatives(c, DType.Float64, value);
         var actual = Derivatives(c, dtype, value);

@@ -161,9 +161,9 @@ public class OpCatalogueGradientTests
         var rng = new Random(opName.Length);
         var inputs = c.Inputs.Select((t, i) => Expr.Placeholder($"x{i}", t.Shape, dtype)).ToArray();
         var output = c.Build(inputs);
-        var cost = ReduceSum(Like(GradCheck.Projection(rng, output.Shape), output) * output);
+        var cost = ReduceSum(Like(DerivativeChecks.Projection(rng, output.Shape), output) * output);
         var grads = Gradients(cost, inputs);
-        var directions = c.Inputs.Select(t => Expr.Constant(GradCheck.Direction(rng, t.Shape).Cast(dtype))).ToArray();
+        var directions = c.Inputs.Select(t => Expr.Constant(DerivativeChecks.Direction(rng, t.Shape).Cast(dtype))).ToArray();
         Expr[] all = [.. grads, Jvp(output, inputs, directions), .. Hvp(cost, inputs, directions), Jvp(grads[0], inputs, directions)];
         foreach (var (g, x) in grads.Zip(inputs))
         {
