@@ -50,3 +50,24 @@ let ``a training step on values uploaded once, with Plan.Execute`` () =
     backend.Synchronize()
     // w ← w − 0.1·2·x²·w per step: ×0.8 on the first weight, ×0.2 on the second.
     Assert.Equal<float[]>([| 0.512; -0.008 |], (store.Get w).ToDoubleArray() |> Array.map (fun v -> System.Math.Round(v, 12)))
+
+[<Fact>]
+let ``a data-parallel step from F#, on a single-process collective, equals the plain step`` () =
+    let x = Expr.Placeholder("x", -1, 2)
+    let w = Expr.Variable("w", Tensor.FromArray [| 1.0; -1.0 |])
+    let loss = ReduceSum(Square(x * w))
+    use collective = new SingleProcessCollective()
+    let dataParallel = DataParallelStep(collective, GradientDescentOptimizer(0.1), loss)
+    let plain = GradientDescentOptimizer(0.1).Minimize(loss)
+    use a = new Session(ReferenceBackend.Instance)
+    use b = new Session(ReferenceBackend.Instance)
+    dataParallel.Synchronize a
+    let data = Tensor.FromArray(array2D [ [ 1.0; 2.0 ] ])
+    for _ in 1..3 do
+        let struct (start, count) = DataParallelStep.Shard(1, collective.Rank, collective.Size)
+        let reported = dataParallel.Run(a, readOnlyDict [ x, data ], count, 1)
+        let expected = (b.Run(plain, readOnlyDict [ x, data ])).ToScalar()
+        Assert.Equal(0, start)
+        Assert.Equal(expected, reported, 12)
+    let rounded (t: Tensor) = t.ToDoubleArray() |> Array.map (fun v -> System.Math.Round(v, 12))
+    Assert.Equal<float[]>(rounded (b.GetValue w), rounded (a.GetValue w))
