@@ -46,12 +46,14 @@ internal static class TrainCommand
                 Limit = parse.GetValue(limit),
             };
             options.Validate();
-            options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
             OutputFolder.Prepare("--out", options.OutDirectory);
             if (options.SavePath is { } savePath) { CheckSavable(savePath); }
             var resolved = Program.ResolveBackend(options.Backend);
             var (train, test) = FashionMnistData.Load(options.DataDirectory);
             if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
+            // Before the model is built: the batch size against the data, then the memory the run needs.
+            options.CheckBatchSize(train.Count);
+            options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
             var result = FashionMnistTrainer.Train(options, train, test, resolved, output);
             Report(result, options, output);
             return 0;
