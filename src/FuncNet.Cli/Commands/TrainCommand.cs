@@ -48,7 +48,6 @@ internal static class TrainCommand
                 DataParallel = parse.GetValue(dataParallel),
             };
             options.Validate();
-            options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
             OutputFolder.Prepare("--out", options.OutDirectory);
             if (options.SavePath is { } savePath) { CheckSavable(savePath); }
             using var collective = options.DataParallel ? DataParallelLaunch.Join() : new SingleProcessCollective();
@@ -57,6 +56,9 @@ internal static class TrainCommand
                 var resolved = Program.ResolveBackend(options.Backend);
                 var (train, test) = FashionMnistData.Load(options.DataDirectory);
                 if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
+                // Before the model is built: the batch size against the data, then the memory the run needs.
+                options.CheckBatchSize(train.Count);
+                options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
                 // Only rank 0 shows progress, plots and saves; the others train silently beside it.
                 var shown = collective.Rank == 0 ? output : TextWriter.Null;
                 var result = FashionMnistTrainer.Train(options, train, test, resolved, collective, shown);

@@ -29,7 +29,8 @@ internal static class FashionMnistData
     /// <summary>The training and test splits; a missing file says how to install the data set.</summary>
     public static (FashionMnistSplit Train, FashionMnistSplit Test) Load(string directory)
     {
-        var missing = FileNames.Where(f => !File.Exists(Path.Combine(directory, f))).ToArray();
+        // Path.Exists: a directory or FIFO under a file's name is not missing; the reader says what it is instead.
+        var missing = FileNames.Where(f => !Path.Exists(Path.Combine(directory, f))).ToArray();
         if (missing.Length > 0)
         {
             throw new DatasetNotFoundException(

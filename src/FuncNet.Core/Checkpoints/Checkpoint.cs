@@ -65,7 +65,8 @@ public static class Checkpoint
         catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            if (e is IOException or UnauthorizedAccessException)
+            // .NET reports EFBIG (the file size limit) as ArgumentOutOfRangeException; the arguments here are all valid.
+            if (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
             {
                 throw CannotWrite(full, temp, e, "any previous file there is unchanged");
             }
@@ -144,7 +145,9 @@ public static class Checkpoint
     /// <summary>The failure in the caller's terms: the system's reason, with the hidden temporary file's name replaced by the target's.</summary>
     private static FileWriteException CannotWrite(string full, string temp, Exception e, string consequence)
     {
-        var reason = e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace(temp, full, StringComparison.Ordinal).TrimEnd('.');
+        var reason = e is ArgumentOutOfRangeException
+            ? "File too large: the file system or the process's file size limit allows no more"
+            : e.Message.Replace($" : '{temp}'", "", StringComparison.Ordinal).Replace(temp, full, StringComparison.Ordinal).TrimEnd('.');
         return new FileWriteException($"Checkpoint.Save: cannot write {full} ({reason}); {consequence}.", e);
     }
 
