@@ -20,6 +20,21 @@ public static class Backends
 
     public static bool OpenBlasRequired => Environment.GetEnvironmentVariable("FUNCNET_REQUIRE_OPENBLAS") == "1";
 
+    /// <summary>Every backend that runs on this host (the oracle and the CPU ones), each with Float32 and Float64.</summary>
+    public static TheoryData<string, DType> HostBackendsAndFloatTypes
+    {
+        get
+        {
+            var data = new TheoryData<string, DType>();
+            foreach (var b in new[] { "reference", "managed", "mkl", "openblas" })
+            {
+                data.Add(b, DType.Float32);
+                data.Add(b, DType.Float64);
+            }
+            return data;
+        }
+    }
+
     public static IBackend Get(string name)
     {
         if (name == "managed")

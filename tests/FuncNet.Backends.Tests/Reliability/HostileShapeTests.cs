@@ -14,19 +14,7 @@ public class HostileShapeTests
 {
     private const int Huge = 1 << 16;
 
-    public static TheoryData<string, DType> BackendsAndTypes
-    {
-        get
-        {
-            var data = new TheoryData<string, DType>();
-            foreach (var b in new[] { "reference", "managed", "mkl", "openblas" })
-            {
-                data.Add(b, DType.Float32);
-                data.Add(b, DType.Float64);
-            }
-            return data;
-        }
-    }
+    public static TheoryData<string, DType> BackendsAndTypes => Cpu.Backends.HostBackendsAndFloatTypes;
 
     public static TheoryData<string> BackendNames => new("reference", "managed", "mkl", "openblas");
 

@@ -10,19 +10,7 @@ namespace FuncNet.Backends.Tests.Reliability;
 /// </summary>
 public class LargeLogitTests
 {
-    public static TheoryData<string, DType> BackendsAndTypes
-    {
-        get
-        {
-            var data = new TheoryData<string, DType>();
-            foreach (var b in new[] { "reference", "managed", "mkl", "openblas" })
-            {
-                data.Add(b, DType.Float32);
-                data.Add(b, DType.Float64);
-            }
-            return data;
-        }
-    }
+    public static TheoryData<string, DType> BackendsAndTypes => Cpu.Backends.HostBackendsAndFloatTypes;
 
     private static IBackend Get(string name) => name == "reference" ? Backend.Reference : Cpu.Backends.Get(name);
 
