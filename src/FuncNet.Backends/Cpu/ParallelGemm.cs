@@ -3,9 +3,8 @@ using System.Numerics;
 namespace FuncNet.Backends.Cpu;
 
 /// <summary>
-/// Picks how to run a GEMM by size: tiny products (the curriculum's 100 × 2 × 2) as a plain loop, since
-/// any library call costs more than the arithmetic; large ones, for a single-threaded inner GEMM, split into
-/// row (or, for short and wide products, column) blocks of C run on the <see cref="WorkerPool"/> (one set of
+/// Picks how to run a GEMM by size: tiny products by the <see cref="TinyGemm"/> loop; large ones, for a
+/// single-threaded inner GEMM, split into row (or, for short and wide products, column) blocks of C run on the <see cref="WorkerPool"/> (one set of
 /// threads for the whole backend, no allocation per call); the rest straight to the inner GEMM. A provider
 /// that threads itself well (OpenBLAS) is not split: measured here, its own partitioning beats ours.
 /// </summary>
@@ -14,22 +13,18 @@ internal sealed class ParallelGemm(IGemm inner, bool split = true) : IGemm
     /// <summary>Below this many multiply-adds one core is faster than waking others.</summary>
     private const long SplitThreshold = 1L << 20;
 
-    /// <summary>Up to this many multiply-adds a plain loop beats the call overhead of a tuned GEMM.</summary>
-    private const long TinyThreshold = 4096;
-
     public string Name => inner.Name;
 
     public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                         T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var work = (long)m * n * k;
-        if (work <= TinyThreshold)
+        if (TinyGemm.Serves(m, n, k))
         {
-            Tiny(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            TinyGemm.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
         }
-        if (!split || work < SplitThreshold || WorkerPool.Threads == 1)
+        if (!split || (long)m * n * k < SplitThreshold || WorkerPool.Threads == 1)
         {
             inner.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
             return;
@@ -39,30 +34,6 @@ internal sealed class ParallelGemm(IGemm inner, bool split = true) : IGemm
         job.Set(inner, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         WorkerPool.For(job.Pieces, job);
         job.Clear();
-    }
-
-    private static void Tiny<T>(bool transA, bool transB, int m, int n, int k, T alpha,
-                                T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        // Element (i, p) of op(A) is a[aOffset + i·ai + p·ap]; element (p, j) of op(B) is b[bOffset + p·bp + j·bj].
-        var (ai, ap) = transA ? (1, lda) : (lda, 1);
-        var (bp, bj) = transB ? (1, ldb) : (ldb, 1);
-        for (var i = 0; i < m; i++)
-        {
-            var aRow = aOffset + i * ai;
-            var cRow = cOffset + i * ldc;
-            for (var j = 0; j < n; j++)
-            {
-                var sum = T.Zero;
-                var bAt = bOffset + j * bj;
-                for (var p = 0; p < k; p++)
-                {
-                    sum += a[aRow + p * ap] * b[bAt + p * bp];
-                }
-                c[cRow + j] = beta == T.Zero ? alpha * sum : alpha * sum + beta * c[cRow + j];
-            }
-        }
     }
 
     private sealed class Job<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>

@@ -102,4 +102,51 @@ public class GemmTests
         Assert.NotEmpty(measured.Choices);
         Assert.All(measured.Choices.Values, name => Assert.Equal("managed", name));
     }
+
+    /// <summary>A stand-in for a native provider: right (through the managed GEMM), and counts its calls.</summary>
+    private sealed class CountingGemm(string name) : IGemm
+    {
+        public string Name => name;
+
+        public int Calls { get; private set; }
+
+        public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha, T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
+            where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            Calls++;
+            new ManagedGemm().Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 4, 4)]
+    [InlineData(4, 1, 4)]
+    [InlineData(100, 2, 2)]
+    [InlineData(16, 16, 16)]
+    public void MeasuredGemmSendsTinyShapesToTheManagedLoopWithoutCallingAProvider(int m, int n, int k)
+    {
+        Assert.True(TinyGemm.Serves(m, n, k), $"{m} × {n} × {k} should count as tiny (≤ {TinyGemm.MaxWork} multiply-adds)");
+        var native = new[] { new CountingGemm("mkl"), new CountingGemm("openblas") };
+        var measured = new MeasuredGemm(native);
+        Check(measured, false, false, m, n, k, 3);
+        Check(measured, true, false, m, n, k, 4);
+        Check(measured, false, true, m, n, k, 5);
+        Assert.All(native, p => Assert.Equal(0, p.Calls));
+        Assert.Empty(measured.Choices);
+    }
+
+    [Theory]
+    [InlineData(17, 16, 16)]
+    [InlineData(64, 64, 64)]
+    [InlineData(4, 1024, 4)]
+    public void MeasuredGemmSendsLargerShapesToAMeasuredNativeProvider(int m, int n, int k)
+    {
+        Assert.False(TinyGemm.Serves(m, n, k), $"{m} × {n} × {k} should not count as tiny (> {TinyGemm.MaxWork} multiply-adds)");
+        var native = new[] { new CountingGemm("mkl"), new CountingGemm("openblas") };
+        var measured = new MeasuredGemm(native);
+        Check(measured, false, false, m, n, k, 3);
+        Assert.All(native, p => Assert.True(p.Calls > 0, $"{p.Name} was never timed"));
+        var choice = Assert.Single(measured.Choices);
+        Assert.Contains(choice.Value, new[] { "mkl", "openblas" });
+    }
 }
