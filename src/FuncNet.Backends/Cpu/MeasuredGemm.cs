@@ -16,7 +16,9 @@ internal sealed class MeasuredGemm(IReadOnlyList<IGemm> providers) : IGemm
 {
     private readonly ConcurrentDictionary<(Type, int, int, int, bool, bool), IGemm> _choice = new();
 
-    public string Name => string.Join("+", providers.Select(p => p.Name));
+    // Joined once: the backend's name is read on every tensor operation (ownership checks), and joining per
+    // read cost the seed net more than its arithmetic.
+    public string Name { get; } = string.Join("+", providers.Select(p => p.Name));
 
     /// <summary>The provider chosen per measured shape so far (tiny shapes, always the managed loop, are not listed).</summary>
     public IReadOnlyDictionary<string, string> Choices =>
@@ -41,7 +43,9 @@ internal sealed class MeasuredGemm(IReadOnlyList<IGemm> providers) : IGemm
                 providers[0].Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
                 return;
             }
-            gemm = _choice.GetOrAdd(key, _ => Fastest(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc));
+            // No GetOrAdd with a lambda: capturing the parameters would allocate a closure on every call, hit or miss.
+            // Two threads may both measure a new shape; the first stored choice wins.
+            gemm = _choice.GetOrAdd(key, Fastest(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc));
         }
         gemm.Gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
