@@ -112,17 +112,13 @@ public sealed class CpuBackend : IBackend
     public DeviceTensor Allocate(Shape shape, DType dtype) => new CpuTensor(this, shape, dtype, _pool.Rent(dtype, shape.Size), pooled: true);
 
     /// <inheritdoc />
-    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, Own(target).Data, source.Size);
+    public void CopyIn(Tensor source, DeviceTensor target) => HostStorage.CopyIn(source, Own(target));
 
     /// <inheritdoc />
-    public Tensor Download(DeviceTensor value)
-    {
-        var t = Own(value);
-        return Tensor.Wrap(t.Shape, t.DType, (Array)t.Data.Clone());
-    }
+    public Tensor Download(DeviceTensor value) => HostStorage.Download(value, Own(value));
 
     /// <inheritdoc />
-    public void Copy(DeviceTensor source, DeviceTensor target) => Array.Copy(Own(source).Data, Own(target).Data, source.Shape.Size);
+    public void Copy(DeviceTensor source, DeviceTensor target) => HostStorage.Copy(Own(source), Own(target), source.Shape.Size);
 
     private CpuTensor Own(DeviceTensor value) => DeviceTensor.Require<CpuTensor>(value, Name);
 

@@ -21,18 +21,13 @@ public sealed class ReferenceBackend : IBackend
     public DeviceTensor Allocate(Shape shape, DType dtype) => new HostTensor(this, shape, dtype, Tensor.Zeros(shape, dtype).Data);
 
     /// <inheritdoc />
-    public void CopyIn(Tensor source, DeviceTensor target) => Array.Copy(source.Data, Own(target).Data, source.Size);
+    public void CopyIn(Tensor source, DeviceTensor target) => HostStorage.CopyIn(source, Own(target));
 
     /// <inheritdoc />
-    public Tensor Download(DeviceTensor value)
-    {
-        var t = Own(value);
-        return Tensor.Wrap(t.Shape, t.DType, (Array)t.Data.Clone());
-    }
+    public Tensor Download(DeviceTensor value) => HostStorage.Download(value, Own(value));
 
     /// <inheritdoc />
-    public void Copy(DeviceTensor source, DeviceTensor target) =>
-        Array.Copy(Own(source).Data, Own(target).Data, source.Shape.Size);
+    public void Copy(DeviceTensor source, DeviceTensor target) => HostStorage.Copy(Own(source), Own(target), source.Shape.Size);
 
     /// <inheritdoc />
     public DeviceTensor? View(DeviceTensor value, Shape shape) => new HostTensor(this, shape, value.DType, Own(value).Data);
@@ -77,11 +72,4 @@ public sealed class ReferenceBackend : IBackend
 
         protected override void Release() => Interlocked.Decrement(ref _owner._live);
     }
-}
-
-/// <summary>A backend value stored in a managed host array (float[], double[] or int[], row-major, exactly its size or larger).</summary>
-internal interface IHostStorage
-{
-    /// <summary>The array.</summary>
-    Array Data { get; }
 }
