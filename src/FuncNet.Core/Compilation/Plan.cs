@@ -96,9 +96,6 @@ public sealed class Plan : IDisposable
     /// <summary>The outputs after rewriting, then the assigned values: what actually runs.</summary>
     public IReadOnlyList<Expr> Outputs => _outputs;
 
-    /// <summary>How many variable assignments the plan makes per run.</summary>
-    public int AssignmentCount => _assigned.Length;
-
     /// <summary>The placeholders the outputs depend on: each must be fed.</summary>
     public IReadOnlyList<Expr> Placeholders { get; }
 
