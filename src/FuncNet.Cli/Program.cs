@@ -27,6 +27,13 @@ public static class Program
             CheckpointStressCommand.Create(output),
             DataParallelCheckCommand.Create(output),
         };
+        // System.CommandLine reports an unknown first word as a missing command; say what was typed instead.
+        if (args.Length > 0 && !args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0]))
+        {
+            var names = string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            error.WriteLine($"funcnet: unknown command '{args[0]}'; the commands are: {names} (see `funcnet --help`)");
+            return 2;
+        }
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -77,4 +77,27 @@ public class CommandTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Theory]
+    [InlineData("foo")]
+    [InlineData("graph")]
+    [InlineData("Tutorial")]
+    public void AnUnknownCommandIsNamedAndTheCommandsListed(string word)
+    {
+        var result = CliRunner.Run(word, "--backend", "reference");
+        CliRunner.AssertOneLineError(result, 2, $"unknown command '{word}'");
+        foreach (var command in new[] { "tutorial", "train", "bench", "selftest" })
+        {
+            Assert.Contains(command, result.Error);
+        }
+        Assert.DoesNotContain("Required command", result.Error);
+    }
+
+    [Fact]
+    public void AKnownCommandWithAnUnknownOptionStillGetsTheParsersMessage()
+    {
+        var result = CliRunner.Run("selftest", "--no-such-option");
+        CliRunner.AssertOneLineError(result, 2, "--no-such-option");
+        Assert.DoesNotContain("unknown command", result.Error);
+    }
 }

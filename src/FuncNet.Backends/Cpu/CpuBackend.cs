@@ -67,6 +67,9 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public string Name => _gemm.Name;
 
+    /// <summary>True: fused elementwise groups run as single generated kernels.</summary>
+    public bool FusesElementwise => true;
+
     /// <summary>For a backend that measures its GEMM providers: which one serves each shape so far (empty otherwise).</summary>
     public IReadOnlyDictionary<string, string> GemmChoices =>
         _gemm is MeasuredGemm measured ? measured.Choices : new Dictionary<string, string>();

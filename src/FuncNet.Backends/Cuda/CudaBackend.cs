@@ -148,6 +148,9 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
     /// <inheritdoc />
     public string Name => "cuda";
 
+    /// <summary>True: fused elementwise groups run as single generated kernels.</summary>
+    public bool FusesElementwise => true;
+
     /// <inheritdoc />
     public long LiveTensors => Interlocked.Read(ref _live);
 

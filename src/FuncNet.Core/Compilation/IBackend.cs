@@ -29,6 +29,13 @@ public interface IBackend : IDisposable
     void Copy(DeviceTensor source, DeviceTensor target);
 
     /// <summary>
+    /// True when plans for this backend fuse groups of elementwise nodes into single kernels (so
+    /// <see cref="Prepare"/> must accept fused nodes); false for a backend that runs the graph op by op, as
+    /// written, as the Reference backend does, being the oracle.
+    /// </summary>
+    bool FusesElementwise { get; }
+
+    /// <summary>
     /// A handle with another shape of the same size sharing <paramref name="value"/>'s storage (a reshape
     /// without a copy), or null when the backend cannot alias. Disposing a view frees no storage.
     /// </summary>

@@ -23,6 +23,10 @@ public sealed class Plan : IDisposable
     private bool _disposed;
     private int _running;
     private int _specializationLimit = DefaultSpecializationLimit;
+    // Per-run facts: one immutable value replaced whole at the end of each run, and a counter bumped
+    // atomically, so concurrent runs never leave half of one run's facts beside half of another's.
+    private PlanRunInfo? _lastRun;
+    private int _graphCaptures;
 
     /// <summary>How many shape specializations a plan keeps unless told otherwise (<see cref="SpecializationLimit"/>).</summary>
     public const int DefaultSpecializationLimit = 8;
@@ -48,9 +52,8 @@ public sealed class Plan : IDisposable
         if (rewrite)
         {
             roots = Simplifier.Simplify(roots);
-            // The Reference backend is the oracle: it runs the graph op by op, as written. Every other backend
-            // runs fused elementwise groups as single kernels.
-            if (backend is not ReferenceBackend)
+            // The oracle (the Reference backend) states that it runs the graph op by op, as written.
+            if (backend.FusesElementwise)
             {
                 roots = Fusion.Fuse(roots);
             }
@@ -95,9 +98,6 @@ public sealed class Plan : IDisposable
 
     /// <summary>The outputs after rewriting, then the assigned values: what actually runs.</summary>
     public IReadOnlyList<Expr> Outputs => _outputs;
-
-    /// <summary>How many variable assignments the plan makes per run.</summary>
-    public int AssignmentCount => _assigned.Length;
 
     /// <summary>The placeholders the outputs depend on: each must be fed.</summary>
     public IReadOnlyList<Expr> Placeholders { get; }
@@ -146,8 +146,14 @@ public sealed class Plan : IDisposable
         get { lock (_gate) { return _specializations.Count; } }
     }
 
+    /// <summary>
+    /// What the most recently finished run did, as one consistent value (null before the first run). Read
+    /// this rather than the separate <c>LastRun…</c> properties when other threads run the plan too.
+    /// </summary>
+    public PlanRunInfo? LastRun => Volatile.Read(ref _lastRun);
+
     /// <summary>How many kernels (non-leaf, non-view nodes) the most recent run executed: each node at most once.</summary>
-    public int LastRunKernelCount { get; private set; }
+    public int LastRunKernelCount => LastRun?.KernelCount ?? 0;
 
     /// <summary>
     /// On a backend that records and replays work (<see cref="IGraphCapture"/>, e.g. CUDA graphs), whether
@@ -159,13 +165,13 @@ public sealed class Plan : IDisposable
     public bool CaptureGraphs { get; set; } = true;
 
     /// <summary>How many recordings the plan has made (one per specialization, again when bound storage changed).</summary>
-    public int GraphCaptures { get; private set; }
+    public int GraphCaptures => Volatile.Read(ref _graphCaptures);
 
     /// <summary>True when the most recent run replayed a recording instead of launching kernel by kernel.</summary>
-    public bool LastRunReplayed { get; private set; }
+    public bool LastRunReplayed => LastRun?.Replayed ?? false;
 
-    /// <summary>Why the most recent run did not replay a recording (e.g. the backend does not capture, or the warm-up run); null when it did.</summary>
-    public string? GraphFallbackReason { get; private set; }
+    /// <summary>Why the most recent run did not replay a recording (e.g. the backend does not capture, or the warm-up run); null when it did or before the first run.</summary>
+    public string? GraphFallbackReason => LastRun?.GraphFallbackReason;
 
     /// <summary>
     /// Runs the plan on the given feeds (placeholders, and optionally variables, to values); variables not
@@ -257,15 +263,18 @@ public sealed class Plan : IDisposable
                     arena.Bind(k, variables is not null ? variables.Resident(v) : Resident(v));
                 }
             }
-            var capture = CaptureFor(arena, fedVariables);
+            var (capture, fallback) = CaptureFor(arena, fedVariables);
+            PlanRunInfo run;
             if (capture is null)
             {
                 RunKernels(arena, CheckNumerics);
+                run = new PlanRunInfo(arena.KernelCount, false, fallback);
             }
             else
             {
-                RunCaptured(capture, arena, variables);
+                run = RunCaptured(capture, arena, variables);
             }
+            Volatile.Write(ref _lastRun, run);
             var results = fetch ? new Tensor[_outputs.Length - _assigned.Length] : [];
             for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(arena.Values[_layout.OutputIndices[i]]); }
             if (variables is not null && capture is null)
@@ -299,25 +308,22 @@ public sealed class Plan : IDisposable
                 }
             }
         }
-        LastRunKernelCount = arena.KernelCount;
-        LastRunReplayed = false;
     }
 
     /// <summary>
-    /// The capturing backend when this run may use a recording, else null with the reason in
-    /// <see cref="GraphFallbackReason"/>. Fed variables are uploaded per run (storage a recording cannot
+    /// The capturing backend when this run may use a recording, else null with the reason why not. Fed variables are uploaded per run (storage a recording cannot
     /// know) and numerics checks download between kernels, so such runs are eager.
     /// </summary>
-    private IGraphCapture? CaptureFor(Arena arena, bool fedVariables)
+    private (IGraphCapture? Capture, string? Reason) CaptureFor(Arena arena, bool fedVariables)
     {
         var capture = Backend as IGraphCapture;
-        GraphFallbackReason =
+        var reason =
             capture is null ? $"backend '{Backend.Name}' does not capture graphs"
             : !CaptureGraphs ? "CaptureGraphs is off"
             : CheckNumerics ? "CheckNumerics is on (it downloads after every kernel)"
             : fedVariables ? "a variable was fed (its storage is bound for this run only)"
             : (arena.Capture ??= new ArenaCapture(CaptureBlocker(capture, arena), _assigned.Length)).Blocker;
-        return GraphFallbackReason is null ? capture : null;
+        return reason is null ? (capture, null) : (null, reason);
     }
 
     /// <summary>Why an arena can never be recorded, or null: a kernel that synchronizes, or an aliasing the in-place assignment would break.</summary>
@@ -354,24 +360,21 @@ public sealed class Plan : IDisposable
     /// (recording again otherwise). In this mode assignments are copied into the store's storage in place,
     /// inside the recording, so the store's storage (and the recording) stays valid from run to run.
     /// </summary>
-    private void RunCaptured(IGraphCapture capture, Arena arena, VariableStore? variables)
+    private PlanRunInfo RunCaptured(IGraphCapture capture, Arena arena, VariableStore? variables)
     {
         var state = arena.Capture!;
         for (var a = 0; a < _assigned.Length; a++) { state.Targets[a] = variables?.Resident(_assigned[a])!; }
         if (state.Matches(variables, arena.BindingsChanged))
         {
             state.Replay();
-            LastRunKernelCount = arena.KernelCount;
-            LastRunReplayed = true;
-            return;
+            return new PlanRunInfo(arena.KernelCount, true, null);
         }
         if (!state.WarmedUp)
         {
             RunKernels(arena, checkNumerics: false);
             CopyAssignments(arena, state.Targets);
             state.WarmedUp = true;
-            GraphFallbackReason = "warm-up run (the next run is recorded)";
-            return;
+            return new PlanRunInfo(arena.KernelCount, false, "warm-up run (the next run is recorded)");
         }
         try
         {
@@ -385,16 +388,14 @@ public sealed class Plan : IDisposable
         {
             // Nothing ran during the failed recording: block the arena and run this step eagerly.
             state.Block($"recording failed: {e.Message}");
-            GraphFallbackReason = state.Blocker;
             RunKernels(arena, checkNumerics: false);
             CopyAssignments(arena, state.Targets);
-            return;
+            return new PlanRunInfo(arena.KernelCount, false, state.Blocker);
         }
         arena.BindingsChanged = false;
-        GraphCaptures++;
+        Interlocked.Increment(ref _graphCaptures);
         state.Replay();
-        LastRunKernelCount = arena.KernelCount;
-        LastRunReplayed = true;
+        return new PlanRunInfo(arena.KernelCount, true, null);
     }
 
     /// <summary>Copies each assigned value into its variable's storage (null targets: no store, assignments discarded).</summary>

@@ -14,6 +14,9 @@ public sealed class ReferenceBackend : IBackend
     /// <inheritdoc />
     public string Name => "reference";
 
+    /// <summary>False: the oracle runs the graph op by op, as written, so that every fusion is checked against it.</summary>
+    public bool FusesElementwise => false;
+
     /// <inheritdoc />
     public long LiveTensors => Interlocked.Read(ref _live);
 

@@ -72,15 +72,6 @@ public abstract record Op
         return dtypes[0];
     }
 
-    /// <summary>Requires a given rank range of input <paramref name="index"/>.</summary>
-    private protected void RequireRank(IReadOnlyList<Shape> shapes, int index, int minRank, string what)
-    {
-        if (shapes[index].Rank < minRank)
-        {
-            throw new ShapeException($"{Name}: expected {what}; given shape {shapes[index]}.");
-        }
-    }
-
     /// <summary>Returns a Vjp array of the right length with every entry null.</summary>
     private protected static Expr?[] NoGradients(int count) => new Expr?[count];
 }

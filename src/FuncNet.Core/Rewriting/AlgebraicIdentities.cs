@@ -9,7 +9,7 @@ internal static class AlgebraicIdentities
     private static Expr? Keep(Expr node, Expr operand) =>
         operand.Shape == node.Shape && operand.DType == node.DType ? operand : null;
 
-    public static readonly RewriteRule AddZero = new("x + 0 → x", "canonicalize", node => node.Op switch
+    public static readonly RewriteRule AddZero = new("x + 0 → x", node => node.Op switch
     {
         AddOp when IsAll(node.Inputs[1], 0) => Keep(node, node.Inputs[0]),
         AddOp when IsAll(node.Inputs[0], 0) => Keep(node, node.Inputs[1]),
@@ -18,7 +18,7 @@ internal static class AlgebraicIdentities
         _ => null,
     });
 
-    public static readonly RewriteRule MultiplyOne = new("x · 1 → x", "canonicalize", node => node.Op switch
+    public static readonly RewriteRule MultiplyOne = new("x · 1 → x", node => node.Op switch
     {
         MultiplyOp when IsAll(node.Inputs[1], 1) => Keep(node, node.Inputs[0]),
         MultiplyOp when IsAll(node.Inputs[0], 1) => Keep(node, node.Inputs[1]),
@@ -28,7 +28,7 @@ internal static class AlgebraicIdentities
         _ => null,
     });
 
-    public static readonly RewriteRule MultiplyZero = new("x · 0 → zeros of the shape", "canonicalize", node =>
+    public static readonly RewriteRule MultiplyZero = new("x · 0 → zeros of the shape", node =>
     {
         if (node.Op is not MultiplyOp || !(IsAll(node.Inputs[0], 0) || IsAll(node.Inputs[1], 0)))
         {
@@ -42,10 +42,10 @@ internal static class AlgebraicIdentities
         return like is null ? null : Ops.ZerosLike(like);
     });
 
-    public static readonly RewriteRule DoubleNegation = new("−(−x) → x", "canonicalize", node =>
+    public static readonly RewriteRule DoubleNegation = new("−(−x) → x", node =>
         node.Op is NegativeOp && node.Inputs[0].Op is NegativeOp ? node.Inputs[0].Inputs[0] : null);
 
-    public static readonly RewriteRule TransposeChain = new("transpose ∘ transpose → one transpose", "canonicalize", node =>
+    public static readonly RewriteRule TransposeChain = new("transpose ∘ transpose → one transpose", node =>
     {
         if (node.Op is not TransposeOp outer || node.Inputs[0].Op is not TransposeOp inner)
         {
@@ -55,7 +55,7 @@ internal static class AlgebraicIdentities
         return Ops.Transpose(node.Inputs[0].Inputs[0], composed);
     });
 
-    public static readonly RewriteRule ReshapeChain = new("reshape ∘ reshape → one reshape", "canonicalize", node => node.Op switch
+    public static readonly RewriteRule ReshapeChain = new("reshape ∘ reshape → one reshape", node => node.Op switch
     {
         ReshapeOp or ExpandDimsOp when node.Inputs[0].Op is ReshapeOp or ExpandDimsOp && node.Shape.Count(d => d == Shape.Unknown) <= 1 =>
             Ops.Reshape(node.Inputs[0].Inputs[0], node.Shape),
@@ -63,13 +63,13 @@ internal static class AlgebraicIdentities
         _ => null,
     });
 
-    public static readonly RewriteRule TrivialBroadcast = new("broadcast or sum to the same shape → x", "canonicalize", node =>
+    public static readonly RewriteRule TrivialBroadcast = new("broadcast or sum to the same shape → x", node =>
         node.Op is BroadcastLikeOp or SumToOp or BroadcastToOp && node.Inputs[0].Shape == node.Shape && node.Shape.IsFullyKnown
             ? node.Inputs[0]
             : null);
 
     /// <summary>Summing a broadcast over exactly the broadcast axes multiplies by the number of copies.</summary>
-    public static readonly RewriteRule BroadcastThenReduce = new("sum of a broadcast → scaled value", "canonicalize", node =>
+    public static readonly RewriteRule BroadcastThenReduce = new("sum of a broadcast → scaled value", node =>
     {
         if (node.Op is not (SumToOp or ReduceSumOp) || node.Inputs[0].Op is not (BroadcastLikeOp or BroadcastToOp))
         {

@@ -6,7 +6,7 @@ internal static class ConstantFolding
     /// <summary>Folded results larger than this stay symbolic, so folding never blows up memory.</summary>
     private const int MaxFoldedElements = 1 << 14;
 
-    public static readonly RewriteRule Fold = new("fold constants", "merge", node =>
+    public static readonly RewriteRule Fold = new("fold constants", node =>
     {
         if (node.Inputs.Count == 0 || !node.Inputs.All(i => i.IsConstant) || !node.Shape.IsFullyKnown || node.Shape.Size > MaxFoldedElements)
         {
@@ -16,7 +16,7 @@ internal static class ConstantFolding
         return Expr.Constant(node.Op.Reference(values, node.Shape, node.DType));
     });
 
-    public static readonly RewriteRule FoldSize = new("fold sizes of known shapes", "merge", node =>
+    public static readonly RewriteRule FoldSize = new("fold sizes of known shapes", node =>
         node.Op is SizeOfOp s && node.Inputs[0].Shape.IsFullyKnown
             ? Expr.Constant(s.Count(node.Inputs[0].Shape), node.DType)
             : null);

@@ -7,7 +7,7 @@ internal static class TransposeFolding
         e.Op is TransposeOp t && e.Rank >= 2
         && t.Permutation.SequenceEqual(Enumerable.Range(0, e.Rank - 2).Concat([e.Rank - 1, e.Rank - 2]));
 
-    public static readonly RewriteRule IntoMatMul = new("transpose into MatMul flags", "specialize", node =>
+    public static readonly RewriteRule IntoMatMul = new("transpose into MatMul flags", node =>
     {
         if (node.Op is not MatMulOp m)
         {

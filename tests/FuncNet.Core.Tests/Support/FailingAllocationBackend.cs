@@ -17,6 +17,8 @@ internal sealed class FailingAllocationBackend : IBackend
 
     public string Name => "failing-allocation";
 
+    public bool FusesElementwise => true;
+
     public long LiveTensors => _storage.LiveTensors;
 
     public DeviceTensor Allocate(Shape shape, DType dtype)

@@ -10,7 +10,13 @@ namespace FuncNet.Tests.Support;
 internal sealed class RecordingBackend : IBackend, IGraphCapture
 {
     private readonly ReferenceBackend _storage = new();
-    private List<Action>? _recording;
+    // Per thread, as a CUDA capture belongs to the capturing stream: plans run from several threads at once
+    // (PlanRunInfoTests) must not record each other's kernels.
+    private readonly ThreadLocal<List<Action>?> _recordings = new();
+    private int _captures;
+    private int _replays;
+    private int _eagerKernelRuns;
+    private int _liveRecordings;
 
     /// <summary>Ops whose kernels claim they cannot be recorded (as a host fallback kernel would).</summary>
     public HashSet<string> HostOps { get; } = new(StringComparer.Ordinal);
@@ -18,17 +24,25 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
     /// <summary>When set, the next <see cref="Capture"/> fails like a refused CUDA capture.</summary>
     public bool FailNextCapture { get; set; }
 
-    public int Captures { get; private set; }
+    public int Captures => Volatile.Read(ref _captures);
 
-    public int Replays { get; private set; }
+    public int Replays => Volatile.Read(ref _replays);
 
     /// <summary>Kernel runs executed immediately (not recorded, not replayed).</summary>
-    public int EagerKernelRuns { get; private set; }
+    public int EagerKernelRuns => Volatile.Read(ref _eagerKernelRuns);
 
     /// <summary>Recordings not yet disposed.</summary>
-    public int LiveRecordings { get; private set; }
+    public int LiveRecordings => Volatile.Read(ref _liveRecordings);
+
+    private List<Action>? CurrentRecording
+    {
+        get => _recordings.Value;
+        set => _recordings.Value = value;
+    }
 
     public string Name => "recording";
+
+    public bool FusesElementwise => true;
 
     public long LiveTensors => _storage.LiveTensors;
 
@@ -57,8 +71,9 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
 
     public ICapturedWork Capture(Action launches)
     {
-        if (_recording is not null) { throw new InvalidOperationException("Nested capture."); }
-        _recording = [];
+        if (CurrentRecording is not null) { throw new InvalidOperationException("Nested capture."); }
+        var recording = new List<Action>();
+        CurrentRecording = recording;
         try
         {
             launches();
@@ -67,13 +82,13 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
                 FailNextCapture = false;
                 throw new FuncNetException("The recording backend refused this capture (test).");
             }
-            Captures++;
-            LiveRecordings++;
-            return new Recording(this, _recording);
+            Interlocked.Increment(ref _captures);
+            Interlocked.Increment(ref _liveRecordings);
+            return new Recording(this, recording);
         }
         finally
         {
-            _recording = null;
+            CurrentRecording = null;
         }
     }
 
@@ -81,7 +96,7 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
 
     private void NotRecording(string call)
     {
-        if (_recording is not null)
+        if (CurrentRecording is not null)
         {
             throw new FuncNetException($"{call} synchronizes and cannot be recorded.");
         }
@@ -90,12 +105,12 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
     /// <summary>Runs the work now, or records it with the tensors it touches.</summary>
     private void Enqueue(DeviceTensor[] touched, Action work)
     {
-        if (_recording is null)
+        if (CurrentRecording is not { } recording)
         {
             work();
             return;
         }
-        _recording.Add(() =>
+        recording.Add(() =>
         {
             if (touched.FirstOrDefault(t => t.IsDisposed) is { } dead)
             {
@@ -111,7 +126,7 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            if (backend._recording is null) { backend.EagerKernelRuns++; }
+            if (backend.CurrentRecording is null) { Interlocked.Increment(ref backend._eagerKernelRuns); }
             // Snapshot the arguments: a later Bind rewrites the plan's argument arrays, not the recording.
             var args = inputs.ToArray();
             backend.Enqueue([.. args, output], () => inner.Run(args, output));
@@ -125,7 +140,7 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
         public void Replay()
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            backend.Replays++;
+            Interlocked.Increment(ref backend._replays);
             foreach (var w in work) { w(); }
         }
 
@@ -134,7 +149,7 @@ internal sealed class RecordingBackend : IBackend, IGraphCapture
             if (!_disposed)
             {
                 _disposed = true;
-                backend.LiveRecordings--;
+                Interlocked.Decrement(ref backend._liveRecordings);
             }
         }
     }
