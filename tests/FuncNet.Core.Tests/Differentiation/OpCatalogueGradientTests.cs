@@ -68,7 +68,7 @@ public class OpCatalogueGradientTests
     };
 
     /// <summary>
-    /// Ops through which no gradient flows, with a node using them on a placeholder: comparisons, Sign,
+    /// Ops through which no gradient flows, with a node using them on a placeholder: comparisons, Sign, StopGradient,
     /// ArgMax, OneHot and SizeOf are piecewise constant or read only shapes; leaves have no inputs; map
     /// symbols live only inside map bodies.
     /// </summary>
@@ -81,6 +81,7 @@ public class OpCatalogueGradientTests
         [typeof(GreaterOp)] = x => Greater(x, 0.5),
         [typeof(GreaterEqualOp)] = x => GreaterEqual(x, 0.5),
         [typeof(SignOp)] = Sign,
+        [typeof(StopGradientOp)] = StopGradient,
         [typeof(ArgMaxOp)] = x => ArgMax(x),
         [typeof(OneHotOp)] = x => OneHot(Cast(x, DType.Int32), 3),
         [typeof(SizeOfOp)] = x => Expr.Make(new SizeOfOp(new IntList([0])), x),
