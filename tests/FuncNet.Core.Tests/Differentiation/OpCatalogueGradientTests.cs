@@ -64,6 +64,7 @@ public class OpCatalogueGradientTests
         [typeof(ReduceSumOp)] = new([T(Shape.Of(2, 3, 2), 50)], x => ReduceSum(x[0], 1)),
         [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
         [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
+        [typeof(CustomVjpOp)] = new([T(S23, 55), T(S23, 56)], x => CustomVjpTests.ScaledTanh(x[0], x[1])),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
     };
 
