@@ -102,4 +102,24 @@ public class CustomVjpTests
         var e = Assert.Throws<FuncNetException>(() => CustomVjp("Captures", xs => xs[0] * outside, (xs, _, g) => [g], a));
         Assert.Contains("pass it as an input", e.Message);
     }
+
+    /// <summary>
+    /// A user elementwise op: its value and its derivative each one Map (one scalar formula that every backend's
+    /// code generator runs), joined by CustomVjp. Swish, x·σ(x), with derivative σ(x)·(1 + x·(1 − σ(x))).
+    /// </summary>
+    internal static Expr Swish(Expr x) => CustomVjp(
+        "Swish",
+        xs => Map(xs[0], a => a * Sigmoid(a)),
+        (xs, _, g) => [g * Map(xs[0], a => Sigmoid(a) * (1.0 + a * (1.0 - Sigmoid(a))))],
+        x);
+
+    [Fact]
+    public void ElementwiseOpFromAFormulaAndItsDerivativeGradChecksAndFusesIntoOneMap()
+    {
+        GradCheck.Gradients(xs => ReduceSum(Swish(xs[0]) * xs[0]), A).ThrowIfFailed();
+        GradCheck.SecondOrder(xs => ReduceSum(Swish(xs[0]) * xs[0]), A).ThrowIfFailed();
+        var a = Expr.Placeholder("a", Shape.Of(2, 3));
+        var lowered = GraphWalk.Topological([Simplify(Swish(a))[0]]).Where(n => n.Inputs.Count > 0).ToArray();
+        Assert.Equal([typeof(MapOp)], lowered.Select(n => n.Op.GetType()));
+    }
 }
