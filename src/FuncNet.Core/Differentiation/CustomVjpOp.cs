@@ -12,7 +12,7 @@ internal sealed record CustomVjpOp(
     string OpName,
     Expr Body,
     Expr[] Parameters,
-    Func<IReadOnlyList<Expr>, Expr, Expr, IReadOnlyList<Expr?>> Reverse,
+    Func<IReadOnlyList<Expr>, Expr, Expr, Expr?[]> Reverse,
     Func<IReadOnlyList<Expr>, IReadOnlyList<Expr>, Expr>? Forward) : Op
 {
     public override string Name => OpName;
@@ -23,7 +23,7 @@ internal sealed record CustomVjpOp(
     public static Expr Create(
         string name,
         Func<IReadOnlyList<Expr>, Expr> forward,
-        Func<IReadOnlyList<Expr>, Expr, Expr, IReadOnlyList<Expr?>> vjp,
+        Func<IReadOnlyList<Expr>, Expr, Expr, Expr?[]> vjp,
         Func<IReadOnlyList<Expr>, IReadOnlyList<Expr>, Expr>? jvp,
         IReadOnlyList<Expr> inputs)
     {
@@ -117,11 +117,11 @@ internal sealed record CustomVjpOp(
     {
         var grads = Reverse(inputs, output, gradient)
             ?? throw new FuncNetException($"{Where}: the VJP returned null; it must return one gradient (or null) per input.");
-        if (grads.Count != inputs.Count)
+        if (grads.Length != inputs.Count)
         {
-            throw new FuncNetException($"{Where}: the VJP must return one gradient (or null) per input, {inputs.Count}; given {grads.Count}.");
+            throw new FuncNetException($"{Where}: the VJP must return one gradient (or null) per input, {inputs.Count}; given {grads.Length}.");
         }
-        for (var i = 0; i < grads.Count; i++)
+        for (var i = 0; i < grads.Length; i++)
         {
             if (grads[i] is { } g)
             {
@@ -172,7 +172,7 @@ internal sealed record CustomVjpOp(
         Expr[] standIns = [.. Parameters, rowOutput, rowGradient];
         bool[] flags = [.. batched, true, true];
 
-        IReadOnlyList<Expr?> BatchedVjp(IReadOnlyList<Expr> xs, Expr y, Expr g) =>
+        Expr?[] BatchedVjp(IReadOnlyList<Expr> xs, Expr y, Expr g) =>
             rowGrads.Select((rg, i) =>
             {
                 if (rg is null)
@@ -208,19 +208,19 @@ public static partial class Ops
     public static Expr CustomVjp(
         string name,
         Func<IReadOnlyList<Expr>, Expr> forward,
-        Func<IReadOnlyList<Expr>, Expr, Expr, IReadOnlyList<Expr?>> vjp,
+        Func<IReadOnlyList<Expr>, Expr, Expr, Expr?[]> vjp,
         params Expr[] inputs) =>
         CustomVjpOp.Create(name, forward, vjp, null, inputs);
 
     /// <summary>
-    /// As <see cref="CustomVjp(string, Func{IReadOnlyList{Expr}, Expr}, Func{IReadOnlyList{Expr}, Expr, Expr, IReadOnlyList{Expr}}, Expr[])"/>,
+    /// As <see cref="CustomVjp(string, Func{IReadOnlyList{Expr}, Expr}, Func{IReadOnlyList{Expr}, Expr, Expr, Expr[]}, Expr[])"/>,
     /// with a forward rule too (JAX's <c>custom_jvp</c>): <paramref name="jvp"/> receives the inputs and one tangent
     /// per input (zeros where none) and returns the output's tangent, of the output's shape and dtype.
     /// </summary>
     public static Expr CustomVjp(
         string name,
         Func<IReadOnlyList<Expr>, Expr> forward,
-        Func<IReadOnlyList<Expr>, Expr, Expr, IReadOnlyList<Expr?>> vjp,
+        Func<IReadOnlyList<Expr>, Expr, Expr, Expr?[]> vjp,
         Func<IReadOnlyList<Expr>, IReadOnlyList<Expr>, Expr> jvp,
         params Expr[] inputs)
     {
