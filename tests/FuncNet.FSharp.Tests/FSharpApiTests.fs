@@ -71,3 +71,13 @@ let ``a data-parallel step from F#, on a single-process collective, equals the p
         Assert.Equal(expected, reported, 12)
     let rounded (t: Tensor) = t.ToDoubleArray() |> Array.map (fun v -> System.Math.Round(v, 12))
     Assert.Equal<float[]>(rounded (b.GetValue w), rounded (a.GetValue w))
+
+[<Fact>]
+let ``StopGradient and CustomVjp from F# lambdas`` () =
+    let x = Expr.Placeholder("x", 3)
+    let data = Tensor.FromArray [| 0.5; -1.0; 2.0 |]
+    // A straight-through Sign: the rule, not the body, gives the gradient (3 everywhere).
+    let ste = CustomVjp("StraightThroughSign", (fun xs -> Sign xs[0]), (fun xs y g -> [| g |]), x)
+    Assert.Equal<float[]>([| 3.0; 3.0; 3.0 |], (Gradient(ReduceSum(ste * 3.0), x).Eval [ x, data ]).ToDoubleArray())
+    // x · StopGradient(x) differentiates to x.
+    Assert.Equal<float[]>(data.ToDoubleArray(), (Gradient(ReduceSum(x * StopGradient x), x).Eval [ x, data ]).ToDoubleArray())

@@ -22,15 +22,37 @@ internal static class Batching
         // A fresh placeholder stands for one row: it has identity, so nothing else in the graph can be confused with it.
         var row = Expr.Placeholder("row", new Shape(x.Shape.Skip(1).ToArray()), x.DType);
         var body = g(row) ?? throw new FuncNetException($"{query}: the function returned null; it must return an Expr.");
-        var rebuilt = new Dictionary<Expr, Expr> { [row] = x };
-        var isBatched = new HashSet<Expr> { row };
+        return Rebuild(body, [row], [x], [true], x);
+    }
+
+    /// <summary>
+    /// <paramref name="body"/>, a graph traced over the stand-ins, rebuilt over <paramref name="values"/> (one per
+    /// stand-in): the stand-ins flagged in <paramref name="batched"/> are replaced by values with a leading batch
+    /// axis and every node depending on them is batched by its op's rule; the others are replaced as they are.
+    /// The result always has the batch axis, as long as <paramref name="batchReference"/>'s leading axis.
+    /// </summary>
+    public static Expr Rebuild(Expr body, IReadOnlyList<Expr> standIns, IReadOnlyList<Expr> values, IReadOnlyList<bool> batched, Expr batchReference)
+    {
+        var rebuilt = new Dictionary<Expr, Expr>();
+        var isBatched = new HashSet<Expr>();
+        for (var i = 0; i < standIns.Count; i++)
+        {
+            rebuilt[standIns[i]] = values[i];
+            if (batched[i]) { isBatched.Add(standIns[i]); }
+        }
         foreach (var node in GraphWalk.Topological([body]))
         {
-            if (node == row || !node.Inputs.Any(isBatched.Contains))
+            if (rebuilt.ContainsKey(node) || !node.Inputs.Any(rebuilt.ContainsKey))
             {
                 continue;
             }
             var inputs = node.Inputs.Select(i => rebuilt.GetValueOrDefault(i, i)).ToArray();
+            if (!node.Inputs.Any(isBatched.Contains))
+            {
+                // Depends only on unbatched stand-ins: the same node over their values.
+                rebuilt[node] = Expr.Make(node.Op, inputs);
+                continue;
+            }
             var flags = node.Inputs.Select(isBatched.Contains).ToArray();
             var result = node.Op.Batch(node, inputs, flags);
             rebuilt[node] = result;
@@ -44,8 +66,8 @@ internal static class Batching
             }
         }
         var output = rebuilt.GetValueOrDefault(body, body);
-        // g ignored its row (or only read its shape): every row of the result is the same value.
-        return isBatched.Contains(body) ? output : WithBatch(output, x);
+        // The body ignored its batched stand-ins (or only read their shapes): every row of the result is the same value.
+        return isBatched.Contains(body) ? output : WithBatch(output, batchReference);
     }
 
     /// <summary>

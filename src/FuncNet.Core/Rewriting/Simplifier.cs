@@ -9,6 +9,7 @@ internal static class Simplifier
 {
     public static readonly IReadOnlyList<RewriteRule> Rules =
     [
+        Inlining.CustomVjp,
         ConstantFolding.Fold, ConstantFolding.FoldSize,
         .. AlgebraicIdentities.All,
         .. Stabilization.All,

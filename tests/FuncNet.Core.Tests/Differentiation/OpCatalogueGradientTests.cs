@@ -64,11 +64,12 @@ public class OpCatalogueGradientTests
         [typeof(ReduceSumOp)] = new([T(Shape.Of(2, 3, 2), 50)], x => ReduceSum(x[0], 1)),
         [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
         [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
+        [typeof(CustomVjpOp)] = new([T(S23, 55), T(S23, 56)], x => CustomVjpTests.ScaledTanh(x[0], x[1])),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
     };
 
     /// <summary>
-    /// Ops through which no gradient flows, with a node using them on a placeholder: comparisons, Sign,
+    /// Ops through which no gradient flows, with a node using them on a placeholder: comparisons, Sign, StopGradient,
     /// ArgMax, OneHot and SizeOf are piecewise constant or read only shapes; leaves have no inputs; map
     /// symbols live only inside map bodies.
     /// </summary>
@@ -81,6 +82,7 @@ public class OpCatalogueGradientTests
         [typeof(GreaterOp)] = x => Greater(x, 0.5),
         [typeof(GreaterEqualOp)] = x => GreaterEqual(x, 0.5),
         [typeof(SignOp)] = Sign,
+        [typeof(StopGradientOp)] = StopGradient,
         [typeof(ArgMaxOp)] = x => ArgMax(x),
         [typeof(OneHotOp)] = x => OneHot(Cast(x, DType.Int32), 3),
         [typeof(SizeOfOp)] = x => Expr.Make(new SizeOfOp(new IntList([0])), x),

@@ -27,6 +27,7 @@ public class RewriteRuleTests
     /// <summary>For each rule (by name) expressions on which it fires.</summary>
     private static readonly Dictionary<string, Func<Expr>[]> Triggers = new()
     {
+        ["custom VJP → its body"] = [() => CustomVjp("Scaled", xs => Tanh(xs[0]) * xs[1], (xs, _, g) => [g, g], X, X * 2.0)],
         ["fold constants"] = [() => X + Exp(Expr.Constant(Tensor.FromArray(new[] { 0.5, 1.0, 2.0 })))],
         ["fold sizes of known shapes"] = [() => ReduceMean(X, 1)],
         ["x + 0 → x"] = [() => X + 0.0, () => 0.0 + X, () => X - 0.0, () => 0.0 - X],
