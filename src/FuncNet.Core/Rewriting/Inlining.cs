@@ -6,6 +6,6 @@ namespace FuncNet;
 /// </summary>
 internal static class Inlining
 {
-    public static readonly RewriteRule CustomVjp = new("custom VJP → its body", "canonicalize", node =>
+    public static readonly RewriteRule CustomVjp = new("custom VJP → its body", node =>
         node.Op is CustomVjpOp c ? c.Inline(node.Inputs) : null);
 }
