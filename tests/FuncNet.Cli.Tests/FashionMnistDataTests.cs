@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using FuncNet.Cli.FashionMnist;
 
 namespace FuncNet.Cli.Tests;
@@ -10,33 +9,10 @@ public class FashionMnistDataTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static byte[] Idx(int magic, int[] dims, byte[] data)
-    {
-        var bytes = new List<byte>();
-        void Int(int v) => bytes.AddRange([(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v]);
-        Int(magic);
-        foreach (var d in dims) { Int(d); }
-        bytes.AddRange(data);
-        return bytes.ToArray();
-    }
-
-    private static byte[] Gzip(byte[] raw)
-    {
-        using var memory = new MemoryStream();
-        using (var gzip = new GZipStream(memory, CompressionLevel.Fastest)) { gzip.Write(raw); }
-        return memory.ToArray();
-    }
-
     /// <summary>A valid tiny data set of n images per split, then one file replaced by <paramref name="breakIt"/>'s bytes.</summary>
     private void Write(int n, Func<string, byte[]?>? breakIt = null)
     {
-        var images = Idx(0x803, [n, 28, 28], new byte[n * 784]);
-        var labels = Idx(0x801, [n], Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray());
-        foreach (var prefix in new[] { "train", "t10k" })
-        {
-            File.WriteAllBytes(Path.Combine(_dir, $"{prefix}-images-idx3-ubyte.gz"), Gzip(images));
-            File.WriteAllBytes(Path.Combine(_dir, $"{prefix}-labels-idx1-ubyte.gz"), Gzip(labels));
-        }
+        TinyDataSet.Write(_dir, n);
         foreach (var name in FashionMnistData.FileNames)
         {
             if (breakIt?.Invoke(name) is { } bytes) { File.WriteAllBytes(Path.Combine(_dir, name), bytes); }
@@ -58,7 +34,7 @@ public class FashionMnistDataTests : IDisposable
     [Fact]
     public void TruncatedGzip()
     {
-        var whole = Gzip(Idx(0x803, [20, 28, 28], new byte[20 * 784]));
+        var whole = TinyDataSet.Gzip(TinyDataSet.Idx(0x803, [20, 28, 28], new byte[20 * 784]));
         Write(20, name => name.StartsWith("train-images") ? whole[..(whole.Length / 2)] : null);
         CliRunner.AssertOneLineError(Train(), 1, "train-images-idx3-ubyte.gz");
     }
@@ -73,21 +49,21 @@ public class FashionMnistDataTests : IDisposable
     [Fact]
     public void WrongMagic()
     {
-        Write(20, name => name.StartsWith("train-labels") ? Gzip(Idx(0x803, [20], new byte[20])) : null);
+        Write(20, name => name.StartsWith("train-labels") ? TinyDataSet.Gzip(TinyDataSet.Idx(0x803, [20], new byte[20])) : null);
         CliRunner.AssertOneLineError(Train(), 1, "expected idx magic 0x00000801");
     }
 
     [Fact]
     public void DataShorterThanTheHeaderPromises()
     {
-        Write(20, name => name.StartsWith("t10k-images") ? Gzip(Idx(0x803, [20, 28, 28], new byte[19 * 784])) : null);
+        Write(20, name => name.StartsWith("t10k-images") ? TinyDataSet.Gzip(TinyDataSet.Idx(0x803, [20, 28, 28], new byte[19 * 784])) : null);
         CliRunner.AssertOneLineError(Train(), 1, "truncated or corrupt");
     }
 
     [Fact]
     public void ImageAndLabelCountsDiffer()
     {
-        Write(20, name => name.StartsWith("train-labels") ? Gzip(Idx(0x801, [19], new byte[19])) : null);
+        Write(20, name => name.StartsWith("train-labels") ? TinyDataSet.Gzip(TinyDataSet.Idx(0x801, [19], new byte[19])) : null);
         CliRunner.AssertOneLineError(Train(), 1, "expected one label per image (20 images");
     }
 
