@@ -19,7 +19,10 @@ public abstract class Optimizer
     /// <summary>A short name for messages, e.g. <c>GradientDescent</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>A step minimizing <paramref name="loss"/> over every variable it depends on.</summary>
+    /// <summary>
+    /// A step minimizing <paramref name="loss"/> over every variable it depends on. The step also carries the
+    /// state updates of the nodes the loss uses (batch normalization's running statistics), untrained.
+    /// </summary>
     public TrainingStep Minimize(Expr loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
@@ -82,6 +85,8 @@ public abstract class Optimizer
             assignments.Add(new Assignment(v, Update(context, v, g)));
         }
         assignments.AddRange(context.SlotAssignments);
+        // State the loss's own nodes keep (batch normalization's running statistics) moves with the step.
+        assignments.AddRange(StateUpdates.Of(loss).Where(a => !assignments.Any(t => ReferenceEquals(t.Variable, a.Variable))));
         return new TrainingStep(loss, variables, context.Slots, assignments);
     }
 
