@@ -24,7 +24,7 @@ internal static class CudaKernelCatalogue
             Abs(a), a + b, a - b, a * b, a / b, -a, Square(a), Sqrt(Abs(a) + 1.0), Exp(a), Log(Abs(a) + 1.0), Tanh(a), Sigmoid(a),
             Softplus(a), Relu(a), Elu(a, 0.7), Selu(a), LeakyRelu(a, 0.1), Gaussian(a), Sign(a), StopGradient(a) * b, Pow(Abs(a) + 1.0, b),
             Maximum(a, b), Minimum(a, b), Equal(a, b), NotEqual(a, b), Less(a, b), LessEqual(a, b), Greater(a, b), GreaterEqual(a, b),
-            Where(Greater(a, b), a, b), Map(a, b, (p, q) => Sigmoid(p) * Exp(q) - p * p),
+            Where(Greater(a, b), a, b), BatchNorm(a, b, b), Map(a, b, (p, q) => Sigmoid(p) * Exp(q) - p * p),
             Cast(Cast(a, other), dtype), Cast(Cast(a * 10.0, DType.Int32) + Cast(b * 10.0, DType.Int32), dtype),
         ];
     }

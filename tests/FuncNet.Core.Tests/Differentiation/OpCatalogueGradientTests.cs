@@ -65,6 +65,8 @@ public class OpCatalogueGradientTests
         [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
         [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
         [typeof(CustomVjpOp)] = new([T(S23, 55), T(S23, 56)], x => CustomVjpTests.ScaledTanh(x[0], x[1])),
+        // The check is the identity; reached through BatchNorm, the case also checks batch normalization's composite gradient.
+        [typeof(BatchStatisticsCheckOp)] = new([T(Shape.Of(4, 3), 57), T(Shape.Of(3), 58), T(Shape.Of(3), 59)], x => BatchNorm(x[0], x[1], x[2]) * x[0]),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
     };
 
