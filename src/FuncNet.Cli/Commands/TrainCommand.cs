@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using System.CommandLine;
 using FuncNet.Backends;
 using FuncNet.Cli.FashionMnist;
@@ -20,7 +21,7 @@ internal static class TrainCommand
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
         var save = new Option<string?>("--save") { Description = "Save weights and optimizer state to this safetensors file after every epoch (atomically)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by --save; --epochs counts the total, including the epochs already done." };
-        var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => FashionMnistData.DefaultDirectory };
+        var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => Data.FashionMnist.DefaultDirectory };
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
         var dataParallel = new Option<bool>("--data-parallel") { Description = "Train on every rank of `mpirun -np N funcnet train fashion-mnist --data-parallel`; --batch-size is per rank (see docs/distributed.md)." };
@@ -54,7 +55,7 @@ internal static class TrainCommand
             return DataParallelLaunch.OnEveryRank(collective, () =>
             {
                 var resolved = Program.ResolveBackend(options.Backend);
-                var (train, test) = FashionMnistData.Load(options.DataDirectory);
+                var (train, test) = Data.FashionMnist.Load(options.DataDirectory);
                 if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
                 // Before the model is built: the batch size against the data, then the memory the run needs.
                 options.CheckBatchSize(train.Count);
@@ -90,7 +91,7 @@ internal static class TrainCommand
         output.WriteLine(new string(' ', 12) + string.Concat(Enumerable.Range(0, 10).Select(j => $"{j,6}")));
         for (var i = 0; i < 10; i++)
         {
-            output.WriteLine($"{i} {FashionMnistData.ClassNames[i],-10}" + string.Concat(Enumerable.Range(0, 10).Select(j => $"{result.Confusion[i, j],6}")));
+            output.WriteLine($"{i} {Data.FashionMnist.ClassNames[i],-10}" + string.Concat(Enumerable.Range(0, 10).Select(j => $"{result.Confusion[i, j],6}")));
         }
         var epochsList = result.Epochs;
         foreach (var path in new[]

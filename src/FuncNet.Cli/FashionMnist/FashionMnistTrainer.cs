@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FuncNet.Data;
 using FuncNet.Layers;
 using Spectre.Console;
 using static FuncNet.Ops;
@@ -24,10 +25,10 @@ internal static class FashionMnistTrainer
 {
     private const int EvaluationBatch = 1000;
 
-    public static FashionMnistResult Train(TrainOptions options, FashionMnistSplit train, FashionMnistSplit test, IBackend backend, ICollective collective, TextWriter output)
+    public static FashionMnistResult Train(TrainOptions options, LabeledImages train, LabeledImages test, IBackend backend, ICollective collective, TextWriter output)
     {
         options.CheckBatchSize(train.Count);
-        var x = Expr.Placeholder("images", Shape.Of(-1, FashionMnistSplit.PixelCount), DType.Float32);
+        var x = Expr.Placeholder("images", Shape.Of(-1, train.PixelCount), DType.Float32);
         var y = Expr.Placeholder("labels", Shape.Of(-1, 10), DType.Float32);
         var layers = options.Hidden.Select((h, i) => (ILayer)new Dense(h, Relu, Initializers.HeUniform(options.Seed * 31 + i), Initializers.Zeros, $"hidden{i + 1}"))
             .Append(new Dense(10, null, Initializers.GlorotUniform(options.Seed * 31 + options.Hidden.Count), Initializers.Zeros, "output"))
@@ -70,26 +71,25 @@ internal static class FashionMnistTrainer
             (parallel is null ? "" : $", data-parallel on {ranks} ranks ({collective.Name}, global batch {globalBatch})"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
-        var random = new Random(options.Seed);
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        // The library's seeded order: epoch e's batches depend only on the seed and e, so a resumed run sees the same ones.
+        var order = new BatchOrder(train.Count, globalBatch, options.Seed, dropLast: false);
         var batches = stepsPerEpoch;
         var trainProbe = train.Take(10_000);
         var epochs = new List<EpochResult>();
         int[,] confusion = new int[10, 10];
-        // Replay the shuffles of the epochs already done, so a resumed run sees the batches an uninterrupted one would.
-        for (var done = 1; done < firstEpoch; done++) { random.Shuffle(order); }
         for (var epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
-            random.Shuffle(order);
+            var epochBatches = order.Epoch(epoch);
             var clock = Stopwatch.StartNew();
             var lossTotal = 0.0;
             void RunBatches(Action<int, double>? progress)
             {
                 for (var k = 0; k < batches; k++)
                 {
-                    var global = order.AsSpan(k * globalBatch, Math.Min(globalBatch, train.Count - k * globalBatch));
+                    var global = epochBatches[k];
                     var (start, count) = DataParallelStep.Shard(global.Length, collective.Rank, ranks);
-                    var (bx, by) = Batch(train, global.Slice(start, count));
+                    var shard = global[start..(start + count)];
+                    var (bx, by) = (train.Images(shard), train.OneHotLabels(shard));
                     var batchLoss = parallel is null
                         ? session.Run(step!, (x, bx), (y, by)).ToScalar()
                         : parallel.Run(session, new Dictionary<Expr, Tensor> { [x] = bx, [y] = by }, count, global.Length);
@@ -177,38 +177,25 @@ internal static class FashionMnistTrainer
     }
 
     /// <summary>Mean loss, accuracy and confusion matrix over a split, in batches.</summary>
-    private static (double Loss, double Accuracy, int[,] Confusion) Evaluate(Session session, Expr x, Expr y, Expr lossSum, Expr predicted, FashionMnistSplit split)
+    private static (double Loss, double Accuracy, int[,] Confusion) Evaluate(Session session, Expr x, Expr y, Expr lossSum, Expr predicted, LabeledImages split)
     {
         var confusion = new int[10, 10];
         var total = 0.0;
         var correct = 0;
-        var indices = Enumerable.Range(0, split.Count).ToArray();
         for (var start = 0; start < split.Count; start += EvaluationBatch)
         {
-            var rows = indices.AsSpan(start, Math.Min(EvaluationBatch, split.Count - start));
-            var (bx, by) = Batch(split, rows);
+            var rows = Enumerable.Range(start, Math.Min(EvaluationBatch, split.Count - start)).ToArray();
+            var (bx, by) = (split.Images(rows), split.OneHotLabels(rows));
             var r = session.Run([lossSum, predicted], (x, bx), (y, by));
             total += r[0].ToScalar();
             var classes = r[1].ToIntArray();
             for (var i = 0; i < rows.Length; i++)
             {
-                var truth = split.Labels[rows[i]];
+                var truth = split.Label(rows[i]);
                 confusion[truth, classes[i]]++;
                 if (truth == classes[i]) { correct++; }
             }
         }
         return (total / split.Count, (double)correct / split.Count, confusion);
-    }
-
-    private static (Tensor X, Tensor Y) Batch(FashionMnistSplit split, ReadOnlySpan<int> rows)
-    {
-        var pixels = new float[rows.Length * FashionMnistSplit.PixelCount];
-        var labels = new float[rows.Length * 10];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            split.Pixels.AsSpan(rows[i] * FashionMnistSplit.PixelCount, FashionMnistSplit.PixelCount).CopyTo(pixels.AsSpan(i * FashionMnistSplit.PixelCount));
-            labels[i * 10 + split.Labels[rows[i]]] = 1f;
-        }
-        return (Tensor.Create(Shape.Of(rows.Length, FashionMnistSplit.PixelCount), pixels), Tensor.Create(Shape.Of(rows.Length, 10), labels));
     }
 }

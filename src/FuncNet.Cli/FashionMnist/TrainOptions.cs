@@ -1,3 +1,5 @@
+using FuncNet.Data;
+
 namespace FuncNet.Cli.FashionMnist;
 
 /// <summary>The options of <c>funcnet train fashion-mnist</c>, validated.</summary>
@@ -19,7 +21,7 @@ internal sealed record TrainOptions
     public string? Backend { get; init; }
     public string? SavePath { get; init; }
     public string? ResumePath { get; init; }
-    public string DataDirectory { get; init; } = FashionMnistData.DefaultDirectory;
+    public string DataDirectory { get; init; } = Data.FashionMnist.DefaultDirectory;
     public string OutDirectory { get; init; } = Path.Combine("out", "fashion-mnist");
     public int? Limit { get; init; }
 
@@ -51,7 +53,7 @@ internal sealed record TrainOptions
     }
 
     /// <summary>The layer widths in order: the 784 pixels, the hidden layers, the 10 classes.</summary>
-    private IEnumerable<int> Widths => [FashionMnistSplit.PixelCount, .. Hidden, 10];
+    private IEnumerable<int> Widths => [784, .. Hidden, 10];
 
     /// <summary>Throws a usage error when a weight matrix has more elements than a tensor holds.</summary>
     private void CheckLayerSizes()

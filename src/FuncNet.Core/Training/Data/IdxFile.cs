@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace FuncNet.Cli.FashionMnist;
+namespace FuncNet.Data;
 
 /// <summary>
 /// Reads gzip-compressed idx files (the MNIST family's format): a big-endian magic 0x00000800 | type | rank,
@@ -8,7 +8,7 @@ namespace FuncNet.Cli.FashionMnist;
 /// naming the file and what was wrong. The header is read and checked before the data is inflated, so a
 /// file whose header or data is out of proportion (a gzip bomb) is refused without the memory it would take.
 /// </summary>
-internal static class IdxFile
+public static class IdxFile
 {
     private const int UnsignedByte = 0x08;
 
