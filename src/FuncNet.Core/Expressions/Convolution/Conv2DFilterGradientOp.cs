@@ -9,6 +9,10 @@ internal sealed record Conv2DFilterGradientOp(Conv2DGeometry Geometry, int Filte
 {
     public override string Name => "Conv2DFilterGradient";
 
+    // Lowering: the filter-gradient pass; the filters are the result.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ConvolutionKind(Geometry, inputs[0], shape, ConvolutionPass.FilterGradient);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         Shape x = shapes[0], g = shapes[1];

@@ -10,6 +10,10 @@ internal sealed record Conv2DInputGradientOp(Conv2DGeometry Geometry, int Height
 {
     public override string Name => "Conv2DInputGradient";
 
+    // Lowering: the input-gradient pass; the images are the result.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ConvolutionKind(Geometry, shape, inputs[1], ConvolutionPass.InputGradient);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         Shape g = shapes[0], w = shapes[1];

@@ -11,6 +11,10 @@ internal sealed record Conv2DOp(Conv2DGeometry Geometry) : Op
 {
     public override string Name => "Conv2D";
 
+    // Lowering: the forward convolution pass, geometry as resolved when the node was built.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ConvolutionKind(Geometry, inputs[0], inputs[1], ConvolutionPass.Forward);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (Geometry.Check(Name, shapes[0], shapes[1]), RequireSameFloat(dtypes));
 

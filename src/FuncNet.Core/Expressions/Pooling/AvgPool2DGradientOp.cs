@@ -9,6 +9,10 @@ internal sealed record AvgPool2DGradientOp(Pool2DGeometry Geometry, int Height, 
 {
     public override string Name => "AvgPool2DGradient";
 
+    // Lowering: the average-pooling gradient pass; the pooled images are the result.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new PoolingKind(Geometry, shape, PoolingPass.AverageGradient);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         var g = shapes[0];

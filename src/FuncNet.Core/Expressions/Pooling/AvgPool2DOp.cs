@@ -9,6 +9,10 @@ internal sealed record AvgPool2DOp(Pool2DGeometry Geometry) : Op
 {
     public override string Name => "AvgPool2D";
 
+    // Lowering: the average-pooling forward pass.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new PoolingKind(Geometry, inputs[0], PoolingPass.AverageForward);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (Geometry.Check(Name, shapes[0]), RequireSameFloat(dtypes));
 

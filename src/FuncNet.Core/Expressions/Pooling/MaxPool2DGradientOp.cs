@@ -9,6 +9,10 @@ internal sealed record MaxPool2DGradientOp(Pool2DGeometry Geometry) : Op
 {
     public override string Name => "MaxPool2DGradient";
 
+    // Lowering: the max-pooling scatter pass.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new PoolingKind(Geometry, inputs[0], PoolingPass.MaxGradient);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         var dtype = RequireSameFloat(dtypes);

@@ -10,6 +10,10 @@ internal sealed record MaxPool2DOp(Pool2DGeometry Geometry) : Op
 {
     public override string Name => "MaxPool2D";
 
+    // Lowering: the max-pooling forward pass.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new PoolingKind(Geometry, inputs[0], PoolingPass.MaxForward);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (Geometry.Check(Name, shapes[0]), RequireSameFloat(dtypes));
 

@@ -8,6 +8,10 @@ internal sealed record MaxPool2DSelectOp(Pool2DGeometry Geometry) : Op
 {
     public override string Name => "MaxPool2DSelect";
 
+    // Lowering: the max-pooling gather pass.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new PoolingKind(Geometry, inputs[0], PoolingPass.MaxSelect);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         var dtype = RequireSameFloat(dtypes);
