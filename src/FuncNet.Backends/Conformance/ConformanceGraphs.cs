@@ -76,6 +76,16 @@ public static class ConformanceGraphs
             Slice(x[0], [0, 1], [0, 2]), Slice(x[4], [1, 2], [0, 3]), Slice(x[4], [3, 0], [0, -1]),
             OneHot(ArgMax(x[0], 1), 4, dtype), SumToShapeOf(x[0] + x[1], x[1]),
         ]),
+        // Convolutions (grouped, strided, dilated, "same"), the transposed convolution and the poolings, whose
+        // gradients run the input- and filter-gradient and pooling-gradient kernels.
+        new("ConvolutionAndPooling", [Shape.Of(2, 4, 9, 8), Shape.Of(6, 2, 3, 3), Shape.Of(6, 3, 2, 2), Shape.Of(3, 4, 1, 1)], (x, _) =>
+        [
+            MaxPool2D(Conv2D(x[0], x[1], new Conv2DOptions { Padding = Padding2D.Same, Groups = 2 }), 2),
+            Conv2DTranspose(Conv2D(x[0], x[1], new Conv2DOptions { StrideH = 2, StrideW = 2, DilationW = 2, Padding = Padding2D.Symmetric(1, 1), Groups = 2 }),
+                x[2], Conv2DOptions.WithStride(2, Padding2D.Valid)),
+            AvgPool2D(x[0], 3, 2, Padding2D.Symmetric(1, 1)), MaxPool2D(x[0], new Pool2DOptions(3, 2, 1, 2, Padding2D.Explicit(1, 0, 0, 1))),
+            GlobalAvgPool2D(Conv2D(x[0], x[3])),
+        ]),
         // Sizes above the thresholds where kernels and GEMMs split across threads.
         new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>
         [

@@ -22,6 +22,8 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         CopyKind c => new CopyKernel(c.Size),
         StridedCopyKind c => new StridedCopyKernel(c),
         FillKind f => new FillKernel(T.CreateTruncating(f.Value)),
+        ConvolutionKind c => new ConvolutionKernel<T>(gemm, c),
+        PoolingKind p => new PoolingKernel<T>(p),
         _ => null,
     };
 

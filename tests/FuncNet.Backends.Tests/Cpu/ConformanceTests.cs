@@ -51,6 +51,9 @@ public class ConformanceTests
     public void ZeroSizeDimensions(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ZeroSizeDimensions));
 
     [SkippableTheory, MemberData(nameof(Cases))]
+    public void ConvolutionAndPooling(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ConvolutionAndPooling));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
     public void LargeEnoughToRunInParallel(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(LargeEnoughToRunInParallel));
 
     /// <summary>A new case in the shared list must get its own test row above.</summary>

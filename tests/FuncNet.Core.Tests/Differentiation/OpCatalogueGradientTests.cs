@@ -24,6 +24,9 @@ public class OpCatalogueGradientTests
     /// <summary>A constant in the dtype of <paramref name="like"/>, so that a case builds in Float32 as in Float64.</summary>
     private static Expr Like(Tensor value, Expr like) => Expr.Constant(value.Cast(like.DType));
 
+    /// <summary>Overlapping 3 × 2 windows with padding, for the pooling gradient ops built directly.</summary>
+    private static readonly Pool2DGeometry PoolGeometry = new(3, 2, 2, 1, 1, 1, 0, 1);
+
     private static readonly Dictionary<Type, Case> Differentiable = new()
     {
         [typeof(AbsOp)] = new([T(S23, 1)], x => Abs(x[0])),
@@ -68,6 +71,19 @@ public class OpCatalogueGradientTests
         // The check is the identity; reached through BatchNorm, the case also checks batch normalization's composite gradient.
         [typeof(BatchStatisticsCheckOp)] = new([T(Shape.Of(4, 3), 57), T(Shape.Of(3), 58), T(Shape.Of(3), 59)], x => BatchNorm(x[0], x[1], x[2]) * x[0]),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
+        [typeof(Conv2DOp)] = new([T(Shape.Of(2, 4, 5, 6), 61), T(Shape.Of(6, 2, 3, 2), 62)],
+            x => Conv2D(x[0], x[1], new Conv2DOptions { StrideH = 2, Padding = Padding2D.Explicit(1, 0, 1, 1), DilationW = 2, Groups = 2 })),
+        [typeof(Conv2DInputGradientOp)] = new([T(Shape.Of(1, 4, 3, 3), 63), T(Shape.Of(4, 2, 3, 3), 64)],
+            x => Conv2DTranspose(x[0], x[1], new Conv2DOptions { StrideH = 2, StrideW = 2, Padding = Padding2D.Symmetric(1, 1), Groups = 2 }, 1, 0)),
+        [typeof(Conv2DFilterGradientOp)] = new([T(Shape.Of(2, 2, 5, 4), 65), T(Shape.Of(2, 4, 2, 4), 66)],
+            x => Expr.Make(new Conv2DFilterGradientOp(new Conv2DGeometry(2, 1, 1, 0, 0, 1, 1, 1, 2), 3, 2), x[0], x[1])),
+        [typeof(MaxPool2DOp)] = new([T(Shape.Of(2, 2, 5, 5), 67)], x => MaxPool2D(x[0], 3, 2, Padding2D.Symmetric(1, 1))),
+        [typeof(MaxPool2DGradientOp)] = new([T(Shape.Of(1, 2, 4, 5), 68), T(Shape.Of(1, 2, 2, 5), 69)],
+            x => Expr.Make(new MaxPool2DGradientOp(PoolGeometry), x[0], x[1])),
+        [typeof(MaxPool2DSelectOp)] = new([T(Shape.Of(1, 2, 4, 5), 70), T(Shape.Of(1, 2, 4, 5), 71)],
+            x => Expr.Make(new MaxPool2DSelectOp(PoolGeometry), x[0], x[1])),
+        [typeof(AvgPool2DOp)] = new([T(Shape.Of(2, 2, 5, 4), 72)], x => AvgPool2D(x[0], new Pool2DOptions(3, 2, 2, 1, Padding2D.Explicit(1, 0, 1, 1)))),
+        [typeof(AvgPool2DGradientOp)] = new([T(Shape.Of(1, 2, 2, 5), 73)], x => Expr.Make(new AvgPool2DGradientOp(PoolGeometry, 4, 5), x[0])),
     };
 
     /// <summary>
