@@ -23,7 +23,8 @@ public abstract class Optimizer
     public TrainingStep Minimize(Expr loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Minimize(loss, GraphWalk.Topological([loss]).Where(n => n.IsVariable).ToArray());
+        // Keys of random streams are variables too, but advanced, not trained.
+        return Minimize(loss, GraphWalk.Topological([loss]).Where(n => n.IsVariable && RandomKeyStream.Of(n) is null).ToArray());
     }
 
     /// <summary>A step minimizing <paramref name="loss"/> over the given variables only.</summary>
@@ -82,6 +83,7 @@ public abstract class Optimizer
             assignments.Add(new Assignment(v, Update(context, v, g)));
         }
         assignments.AddRange(context.SlotAssignments);
+        assignments.AddRange(RandomKeyStream.AdvancesFor([loss, .. gradients]));
         return new TrainingStep(loss, variables, context.Slots, assignments);
     }
 
