@@ -1,3 +1,4 @@
+using FuncNet.Layers;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Training;
@@ -90,5 +91,22 @@ public class DropoutTests
         using var again = new Session(Backend.Reference);
         Assert.Equal(losses[0], again.Run(step).ToScalar());
         Assert.NotEqual(stream.Next().ToString(), stream.Next().ToString());
+    }
+
+    [Fact]
+    public void ADropoutLayerInASequentialDropsWhileTrainingAndIsTheIdentityAfter()
+    {
+        var dropout = new FuncNet.Layers.Dropout(0.5, new RandomKeyStream("layer/key", 3));
+        var model = new Sequential(new Dense(50, Relu, 1), dropout, new Dense(2, 2));
+        var x = Expr.Placeholder("x", Shape.Of(8, 4));
+        var xs = Tensor.Ones(x.Shape);
+        var trained = model.Apply(x);
+        Assert.Contains(GraphWalk.Topological([trained]), n => n.Op is BernoulliOp);
+        dropout.Training = false;
+        var inference = model.Apply(x);
+        Assert.DoesNotContain(GraphWalk.Topological([inference]), n => n.Op is BernoulliOp);
+        Assert.NotEqual(inference.Eval((x, xs)), trained.Eval((x, xs)));
+        Assert.Empty(dropout.Variables);
+        Assert.Throws<FuncNetException>(() => new FuncNet.Layers.Dropout(1, dropout.Keys));
     }
 }
