@@ -12,12 +12,12 @@ internal sealed record BernoulliOp(IntList Dims, double P, DType ResultDType) : 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (RandomDraw.Infer(Name, shapes[0], dtypes[0], Dims), ResultDType);
 
+    // Lowering: a counter-based draw, the same mask on every backend.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        RandomDraw.Kind(RandomDistribution.Bernoulli, P, inputs[0], shape);
+
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
-        RandomDraw.Reference(inputs[0], outputShape, outputDType, (key, i) =>
-        {
-            var (w0, w1, _, _) = Philox.Draw(key, i);
-            return Philox.Uniform53(w0, w1) < P ? 1 : 0;
-        });
+        RandomDraw.Reference(inputs[0], outputShape, outputDType, RandomDraw.Kind(RandomDistribution.Bernoulli, P, inputs[0].Shape, outputShape));
 
     internal override Expr?[] Vjp(Expr node, Expr gradient) => [null];
 

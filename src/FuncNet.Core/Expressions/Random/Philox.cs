@@ -31,6 +31,13 @@ internal static class Philox
     public static (uint, uint, uint, uint) Draw((uint K0, uint K1) key, int index) =>
         Block(key.K0, key.K1, (uint)index, 0, DrawStream, 0);
 
+    /// <summary>The two words of child key <paramref name="index"/> split from <paramref name="key"/>.</summary>
+    public static (uint, uint) SplitBlock((uint K0, uint K1) key, int index)
+    {
+        var (w0, w1, _, _) = Block(key.K0, key.K1, (uint)index, 0, SplitStream, 0);
+        return (w0, w1);
+    }
+
     /// <summary>A uniform number in [0, 1) with 24 random bits (every Float32 step of 2⁻²⁴), from one word.</summary>
     public static double Uniform24(uint w) => (w >> 8) * (1.0 / (1 << 24));
 

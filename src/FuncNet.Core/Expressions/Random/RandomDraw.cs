@@ -26,18 +26,21 @@ internal static class RandomDraw
     public static Shape Infer(string op, Shape key, DType keyDType, IntList draw) =>
         new([.. KeysShape(op, key, keyDType), .. draw]);
 
-    /// <summary>
-    /// The reference kernel of a draw: <paramref name="element"/> maps the key and an element's index within
-    /// its key's draw to the value; element i of key k lands at k · (draw size) + i.
-    /// </summary>
-    public static Tensor Reference(Tensor key, Shape outputShape, DType dtype, Func<(uint, uint), int, double> element)
+    /// <summary>The lowering of a draw of <paramref name="distribution"/> from a key tensor of shape <paramref name="key"/> into <paramref name="shape"/>.</summary>
+    public static RandomKind Kind(RandomDistribution distribution, double p, Shape key, Shape shape)
+    {
+        var keys = key.Size / 2;
+        return new(distribution, p, keys, keys == 0 ? 0 : shape.Size / keys);
+    }
+
+    /// <summary>The reference kernel of a value draw: element i of key k lands at k · PerKey + i.</summary>
+    public static Tensor Reference(Tensor key, Shape outputShape, DType dtype, RandomKind kind)
     {
         var keys = Philox.Keys(key);
         var result = new double[outputShape.Size];
-        var perKey = keys.Length == 0 ? 0 : result.Length / keys.Length;
         for (var k = 0; k < keys.Length; k++)
         {
-            for (var i = 0; i < perKey; i++) { result[k * perKey + i] = element(keys[k], i); }
+            for (var i = 0; i < kind.PerKey; i++) { result[k * kind.PerKey + i] = kind.Sample(keys[k], i, dtype); }
         }
         return Tensor.FromSpan(outputShape, result, dtype);
     }

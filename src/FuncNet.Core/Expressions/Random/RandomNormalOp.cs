@@ -13,15 +13,12 @@ internal sealed record RandomNormalOp(IntList Dims, DType ResultDType) : Op
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (RandomDraw.Infer(Name, shapes[0], dtypes[0], Dims), ResultDType);
 
+    // Lowering: a counter-based draw (uniform bits identical on every backend).
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        RandomDraw.Kind(RandomDistribution.Normal, 0, inputs[0], shape);
+
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
-        RandomDraw.Reference(inputs[0], outputShape, outputDType, (key, i) =>
-        {
-            var (w0, w1, w2, w3) = Philox.Draw(key, i);
-            var (u1, u2) = outputDType == DType.Float32
-                ? (Philox.Uniform24(w0), Philox.Uniform24(w1))
-                : (Philox.Uniform53(w0, w1), Philox.Uniform53(w2, w3));
-            return Math.Sqrt(-2.0 * Math.Log(1.0 - u1)) * Math.Cos(2.0 * Math.PI * u2);
-        });
+        RandomDraw.Reference(inputs[0], outputShape, outputDType, RandomDraw.Kind(RandomDistribution.Normal, 0, inputs[0].Shape, outputShape));
 
     internal override Expr?[] Vjp(Expr node, Expr gradient) => [null];
 

@@ -11,12 +11,12 @@ internal sealed record RandomUniformOp(IntList Dims, DType ResultDType) : Op
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (RandomDraw.Infer(Name, shapes[0], dtypes[0], Dims), ResultDType);
 
-    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
-        RandomDraw.Reference(inputs[0], outputShape, outputDType, (key, i) => Value(Philox.Draw(key, i), outputDType));
+    // Lowering: a counter-based draw, the same bits on every backend.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        RandomDraw.Kind(RandomDistribution.Uniform, 0, inputs[0], shape);
 
-    /// <summary>The value drawn from an element's Philox words.</summary>
-    internal static double Value((uint W0, uint W1, uint, uint) w, DType dtype) =>
-        dtype == DType.Float32 ? Philox.Uniform24(w.W0) : Philox.Uniform53(w.W0, w.W1);
+    internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>
+        RandomDraw.Reference(inputs[0], outputShape, outputDType, RandomDraw.Kind(RandomDistribution.Uniform, 0, inputs[0].Shape, outputShape));
 
     internal override Expr?[] Vjp(Expr node, Expr gradient) => [null];
 

@@ -11,6 +11,10 @@ internal sealed record SplitKeyOp(int Count) : Op
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (new Shape([.. RandomDraw.KeysShape(Name, shapes[0], dtypes[0]), Count, 2]), DType.Int32);
 
+    // Lowering: a counter-based draw of key words, the same on every backend.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new RandomKind(RandomDistribution.Split, 0, inputs[0].Size / 2, Count);
+
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType)
     {
         var keys = Philox.Keys(inputs[0]);
@@ -19,7 +23,7 @@ internal sealed record SplitKeyOp(int Count) : Op
         {
             for (var j = 0; j < Count; j++)
             {
-                var (w0, w1, _, _) = Philox.Block(keys[k].K0, keys[k].K1, (uint)j, 0, Philox.SplitStream, 0);
+                var (w0, w1) = Philox.SplitBlock(keys[k], j);
                 result[2 * (k * Count + j)] = unchecked((int)w0);
                 result[2 * (k * Count + j) + 1] = unchecked((int)w1);
             }

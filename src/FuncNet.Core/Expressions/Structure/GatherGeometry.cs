@@ -37,24 +37,6 @@ internal readonly record struct GatherGeometry(int Batch, int Outer, int Length,
                    Product(x.Skip(axis + 1)), Product(indices.Skip(batchDims)));
     }
 
-    /// <summary>
-    /// Reads the indices as ints, every one checked against the axis length before any element moves, so a bad
-    /// index can never address memory outside x.
-    /// </summary>
-    public int[] CheckedIndices(string op, Tensor indices, Shape x, int axis)
-    {
-        var result = indices.ToIntArray();
-        for (var k = 0; k < result.Length; k++)
-        {
-            if ((uint)result[k] >= (uint)Length)
-            {
-                throw new IndexException(
-                    $"{op}: index {result[k]} (at flat position {k} of indices of shape {indices.Shape}) is out of range for axis {axis} of length {Length} of x of shape {x}; expected 0 ≤ index < {Length}.");
-            }
-        }
-        return result;
-    }
-
     /// <summary>The flat position in x of element (b, o, index, i).</summary>
     public int Source(int b, int o, int index, int i) => ((b * Outer + o) * Length + index) * Inner + i;
 

@@ -10,6 +10,10 @@ internal sealed record GatherOp(int Axis, int BatchDims) : Op
 {
     public override string Name => "Gather";
 
+    // Lowering: a gather of whole inner slices, bounds-checked, on every backend that implements the kind.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new GatherKind(GatherGeometry.Of(inputs[0], inputs[1], Axis, BatchDims), false, Name, Axis, inputs[0], inputs[1]);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         if (dtypes[1] != DType.Int32)
@@ -22,8 +26,10 @@ internal sealed record GatherOp(int Axis, int BatchDims) : Op
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType)
     {
         var (x, indices) = (inputs[0], inputs[1]);
-        var g = GatherGeometry.Of(x.Shape, indices.Shape, Axis, BatchDims);
-        var index = g.CheckedIndices(Name, indices, x.Shape, Axis);
+        var kind = (GatherKind)Lower([x.Shape, indices.Shape], [x.DType, DType.Int32], outputShape, outputDType);
+        var g = kind.Geometry;
+        var index = indices.ToIntArray();
+        kind.CheckIndices(index);
         var result = new double[outputShape.Size];
         for (var b = 0; b < g.Batch; b++)
         {

@@ -9,6 +9,10 @@ internal sealed record ScatterAddOp(int Axis, int BatchDims) : Op
 {
     public override string Name => "ScatterAdd";
 
+    // Lowering: the adjoint gather kind, bounds-checked, on every backend that implements it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new GatherKind(GatherGeometry.Of(shape, inputs[1], Axis, BatchDims), true, Name, Axis, shape, inputs[1]);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         var (updates, indices, target) = (shapes[0], shapes[1], shapes[2]);
@@ -32,8 +36,10 @@ internal sealed record ScatterAddOp(int Axis, int BatchDims) : Op
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType)
     {
         var (updates, indices) = (inputs[0], inputs[1]);
-        var g = GatherGeometry.Of(outputShape, indices.Shape, Axis, BatchDims);
-        var index = g.CheckedIndices(Name, indices, outputShape, Axis);
+        var kind = (GatherKind)Lower([updates.Shape, indices.Shape, outputShape], [updates.DType, DType.Int32, outputDType], outputShape, outputDType);
+        var g = kind.Geometry;
+        var index = indices.ToIntArray();
+        kind.CheckIndices(index);
         var result = new double[outputShape.Size];
         for (var b = 0; b < g.Batch; b++)
         {
