@@ -1,11 +1,13 @@
 namespace FuncNet.Backends.Cuda;
 
 /// <summary>
-/// CUDA C for the random ops and for gather/scatter, ready for the planner's kernel kinds (issue 12): the
-/// draws state Philox4x32-10 exactly as <c>Philox</c> in Core does (same rounds, counters and bit-to-float
-/// conversions), so a GPU draws the Reference backend's bits; gathers check every index against the axis
-/// length and record the first bad position in a status word instead of reading it, so the host can raise
-/// the same <see cref="IndexException"/> as the CPU and no thread reads outside x.
+/// CUDA C for the random ops (<see cref="RandomKind"/>, planned by <see cref="CudaKernelPlanner"/>) and for
+/// gather/scatter (<see cref="GatherKind"/>). The draws state Philox4x32-10 exactly as <c>Philox</c> in Core does
+/// (same rounds, counters and bit-to-float conversions), so a GPU draws the Reference backend's bits. The gathers
+/// check every index against the axis length and record the first bad position in a status word instead of
+/// reading it, so the host can raise the same <see cref="IndexException"/> as the CPU and no thread reads outside
+/// x; they compile to PTX in CI but are not planned until a generated-kernel launch can pass that status word
+/// (until then the host kernel runs them).
 /// </summary>
 internal static class CudaRandomAndGatherKernels
 {
