@@ -26,6 +26,11 @@ public class OpCatalogueGradientTests
 
     /// <summary>Overlapping 3 × 2 windows with padding, for the pooling gradient ops built directly.</summary>
     private static readonly Pool2DGeometry PoolGeometry = new(3, 2, 2, 1, 1, 1, 0, 1);
+    /// <summary>A constant Int32 index tensor.</summary>
+    private static Expr Ints(int[] values, params int[] shape) => Expr.Constant(Tensor.Create(Shape.Of(shape), values));
+
+    /// <summary>A random key computed from a (2, 3) placeholder.</summary>
+    private static Expr KeyOf(Expr x) => Cast(Slice(Reshape(x, 6), [0], [2]) * 1000.0, DType.Int32);
 
     private static readonly Dictionary<Type, Case> Differentiable = new()
     {
@@ -84,6 +89,9 @@ public class OpCatalogueGradientTests
             x => Expr.Make(new MaxPool2DSelectOp(PoolGeometry), x[0], x[1])),
         [typeof(AvgPool2DOp)] = new([T(Shape.Of(2, 2, 5, 4), 72)], x => AvgPool2D(x[0], new Pool2DOptions(3, 2, 2, 1, Padding2D.Explicit(1, 0, 1, 1)))),
         [typeof(AvgPool2DGradientOp)] = new([T(Shape.Of(1, 2, 2, 5), 73)], x => Expr.Make(new AvgPool2DGradientOp(PoolGeometry, 4, 5), x[0])),
+        // Repeated indices (row 2 twice), indices of rank 2, and a batch dim; ScatterAdd sums into repeats.
+        [typeof(GatherOp)] = new([T(Shape.Of(3, 4), 57)], x => Take(x[0], Ints([2, 0, 2, 1], 2, 2), 0) + ReduceSum(Gather(Square(x[0]), Ints([3, 0, 1, 1, 2, 2], 3, 2), 1, 1))),
+        [typeof(ScatterAddOp)] = new([T(Shape.Of(2, 3), 58)], x => Square(ScatterAdd(x[0], Ints([1, 1], 2), Like(T(Shape.Of(4, 3), 59), x[0]), 0))),
     };
 
     /// <summary>
@@ -108,6 +116,11 @@ public class OpCatalogueGradientTests
         [typeof(PlaceholderOp)] = _ => Expr.Placeholder("other", S23),
         [typeof(VariableOp)] = _ => Expr.Variable("v", Tensor.Ones(S23)),
         [typeof(MapSymbolOp)] = _ => Expr.Make(new MapSymbolOp(0, DType.Float64)),
+        // Random ops draw from a key (here Int32 words made from x): a discrete seed, so nothing flows to it.
+        [typeof(SplitKeyOp)] = x => SplitKey(KeyOf(x), 3),
+        [typeof(RandomUniformOp)] = x => RandomUniform(KeyOf(x), [2, 3], DType.Float64),
+        [typeof(RandomNormalOp)] = x => RandomNormal(KeyOf(x), [2, 3], DType.Float64),
+        [typeof(BernoulliOp)] = x => Bernoulli(KeyOf(x), 0.5, [2, 3], DType.Float64),
     };
 
     private static IEnumerable<Type> CatalogueOps() =>
