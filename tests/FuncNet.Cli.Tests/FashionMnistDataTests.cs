@@ -23,6 +23,17 @@ public class FashionMnistDataTests : IDisposable
     private (int, string, string) Train() => CliRunner.Run("train", "fashion-mnist", "--data", _dir, "--epochs", "1", "--hidden", "4", "--out", Path.Combine(_dir, "out"));
 
     [Fact]
+    public void TheCnnModelTrainsOnATinyDataSetAndAnUnknownModelIsAUsageError()
+    {
+        Write(20);
+        var (code, output, error) = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--data", _dir, "--epochs", "1", "--batch-size", "10", "--out", Path.Combine(_dir, "out"));
+        Assert.True(code == 0, error);
+        Assert.Contains("CNN conv32-pool-conv64-pool-128-10", output);
+        Assert.Contains("final test accuracy", output);
+        CliRunner.AssertOneLineError(CliRunner.Run("train", "fashion-mnist", "--model", "rnn", "--data", _dir), 2, "--model: expected one of mlp, cnn");
+    }
+
+    [Fact]
     public void AValidTinyDataSetLoads()
     {
         Write(20);

@@ -82,6 +82,21 @@ public sealed class LayerTests : IDisposable
     }
 
     [Fact]
+    public void ConvolutionAndPoolingLayersComposeIntoTheW6Shapes()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(-1, 1, 28, 28), DType.Float32);
+        var model = new Sequential(new Conv2D(32, 3, Relu), new MaxPool2D(2), new Conv2D(64, 3, Relu), new MaxPool2D(2), new Flatten(), new Dense(10));
+        var logits = model.Apply(x);
+        Assert.Equal(Shape.Of(-1, 10), logits.Shape);
+        Assert.Equal(["conv2d/kernel", "conv2d/bias", "conv2d_1/kernel", "conv2d_1/bias", "dense/kernel", "dense/bias"], model.Variables.Select(v => v.Name));
+        Assert.Equal(Shape.Of(64, 32, 3, 3), model.Variables[2].Shape);
+        Assert.Equal(Shape.Of(1600, 10), model.Variables[4].Shape);
+        var pooled = new AvgPool2D(2).Apply(Expr.Constant(Tensor.Create(Shape.Of(1, 1, 2, 2), new[] { 1.0, 2, 3, 6 })));
+        Assert.Equal(3.0, pooled.Eval().ToDoubleArray()[0], 12);
+        Assert.Throws<ShapeException>(() => new Conv2D(4, 3, null).Apply(Expr.Placeholder("flat", -1, 784)));
+    }
+
+    [Fact]
     public void FlattenJoinsEveryAxisAfterTheFirst()
     {
         var x = Expr.Placeholder("x", -1, 2, 3, 4);
