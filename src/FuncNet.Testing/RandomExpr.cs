@@ -191,7 +191,7 @@ public static class RandomExpr
         {
             var a = PickOperand();
             var s = ShapeOf(a);
-            switch (Rng.Next(Smooth ? 17 : 22))
+            switch (Rng.Next(Smooth ? 18 : 24))
             {
                 case 0: Unary(a); break;
                 case 1: Unary(a); break;
@@ -241,8 +241,22 @@ public static class RandomExpr
                         AddOp("Add", [a, b], x => x[0] + x[1]);
                         break;
                     }
+                // A matrix seen as a one-channel image: a "same" convolution with a fixed filter, or an average pooling.
+                case 17 when s.Rank == 2 && s[0] >= 2 && s[1] >= 2:
+                    {
+                        var filter = RandomValues(Rng, Shape.Of(2, 1, 2, 2));
+                        if (Rng.Next(2) == 0)
+                        {
+                            AddOp("Conv2D[same]", [a], x => Reshape(Conv2D(Reshape(x[0], 1, 1, s[0], s[1]), Expr.Constant(filter.Cast(x[0].DType)), 1, Padding2D.Same), 2 * s[0], s[1]));
+                        }
+                        else
+                        {
+                            AddOp("AvgPool2D[2,same]", [a], x => Reshape(AvgPool2D(Reshape(x[0], 1, 1, s[0], s[1]), 2, 1, Padding2D.Same), s[0], s[1]));
+                        }
+                        break;
+                    }
                 // Kinks, ties and comparisons: only where no finite difference is taken.
-                case 17:
+                case 18:
                     {
                         var f = Rng.Next(7);
                         Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64)];
@@ -250,7 +264,7 @@ public static class RandomExpr
                         AddOp(names[f], [a], x => fs[f](x[0]));
                         break;
                     }
-                case 18:
+                case 19:
                     {
                         var b = Broadcastable(s);
                         var f = Rng.Next(8);
@@ -259,26 +273,30 @@ public static class RandomExpr
                         AddOp(names[f], [a, b], x => fs[f](x[0], x[1]));
                         break;
                     }
-                case 19:
+                case 20:
                     {
                         var axes = RandomAxes(s);
                         var keep = Rng.Next(2) == 0;
                         AddOp($"ReduceMax[{string.Join(",", axes)}{(keep ? ",keep" : "")}]", [a], x => ReduceMax(x[0], axes, keep));
                         break;
                     }
-                case 20:
+                case 21:
                     {
                         var b = Broadcastable(s);
                         var c = Broadcastable(s);
                         AddOp("Where(Greater)", [a, b, c], x => Where(Greater(x[0], x[1]), x[1], x[2]));
                         break;
                     }
-                case 21 when s.Rank >= 1:
+                case 22 when s.Rank >= 1:
                     {
                         var axis = RandomAxis(s);
                         AddOp($"OneHot(ArgMax[{axis}])", [a], x => OneHot(ArgMax(x[0], axis), 3));
                         break;
                     }
+                // Max pooling: a kink wherever two elements of a window tie.
+                case 23 when s.Rank == 2 && s[0] >= 2 && s[1] >= 2:
+                    AddOp("MaxPool2D[2,same]", [a], x => Reshape(MaxPool2D(Reshape(x[0], 1, 1, s[0], s[1]), 2, 1, Padding2D.Same), s[0], s[1]));
+                    break;
                 default:
                     throw new ArgumentException("not applicable");
             }

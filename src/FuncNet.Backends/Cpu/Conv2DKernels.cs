@@ -3,16 +3,18 @@ using System.Numerics;
 namespace FuncNet.Backends.Cpu;
 
 /// <summary>
-/// Convolution forward and both gradients as im2col (or col2im) plus one GEMM per image and group, on the GEMM the
-/// CPU backend chose (managed, MKL, OpenBLAS): the managed path that runs where no convolution library is installed.
-/// Specialized to one geometry and shape set when created; the column matrix is per-thread scratch that is kept, so
-/// a steady state allocates nothing.
+/// Convolution forward and both gradients as im2col (or col2im) plus one GEMM per group over the whole batch, on
+/// the GEMM the CPU backend chose (managed, MKL, OpenBLAS): the managed path that runs where no convolution library
+/// is installed. The columns of all N images sit side by side (taps × N·OH·OW), so each GEMM is as wide as the batch
+/// rather than one small product per image; output channels are moved between that (K, N·OH·OW) layout and NCHW by
+/// row copies. Specialized to one geometry and shape set when created; the scratch matrices are per-thread and kept,
+/// so a steady state allocates nothing.
 /// </summary>
 internal sealed class Conv2DKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly IGemm _gemm;
     private readonly Conv2DGeometry _g;
-    private readonly int _n, _c, _h, _w, _k, _r, _s, _oh, _ow, _cg, _kg, _taps, _plane;
+    private readonly int _n, _c, _h, _w, _k, _r, _s, _oh, _ow, _cg, _kg, _taps, _plane, _wide;
 
     /// <summary>Kernels for images (N, C, H, W) and filters (K, C/groups, R, S) in geometry <paramref name="geometry"/>.</summary>
     public Conv2DKernels(IGemm gemm, Conv2DGeometry geometry, Shape image, Shape filter)
@@ -24,59 +26,92 @@ internal sealed class Conv2DKernels<T> where T : unmanaged, IFloatingPointIeee75
         _kg = _k / geometry.Groups;
         _taps = _cg * _r * _s;
         _plane = _oh * _ow;
+        _wide = _n * _plane;
     }
 
-    /// <summary>Per-thread column matrices, grown as needed and kept.</summary>
+    /// <summary>Per-thread scratch: the batch's column matrix and its (K/groups × N·OH·OW) product, grown as needed and kept.</summary>
     private static class Scratch
     {
         [ThreadStatic] public static T[]? Columns;
+        [ThreadStatic] public static T[]? Channels;
 
-        public static T[] Get(int length) => Columns is { } c && c.Length >= length ? c : Columns = new T[Math.Max(1, length)];
+        public static T[] Get(ref T[]? slot, int length) => slot is { } c && c.Length >= length ? c : slot = new T[Math.Max(1, length)];
     }
 
-    /// <summary>y (N, K, OH, OW) = Conv2D(x, w): per image and group, filters (K/g × taps) · columns (taps × OH·OW).</summary>
+    /// <summary>y (N, K, OH, OW) = Conv2D(x, w): per group, filters (K/g × taps) · columns (taps × N·OH·OW).</summary>
     public void Forward(T[] x, T[] w, T[] y)
     {
-        var columns = Scratch.Get(_taps * _plane);
-        for (var b = 0; b < _n; b++)
+        var columns = Scratch.Get(ref Scratch.Columns, _taps * _wide);
+        var channels = Scratch.Get(ref Scratch.Channels, _kg * _wide);
+        if (_taps == 0)
         {
-            for (var grp = 0; grp < _g.Groups; grp++)
-            {
-                Im2Col<T>.Expand(_g, _cg, _h, _w, _r, _s, _oh, _ow, x.AsSpan(((b * _c) + grp * _cg) * _h * _w, _cg * _h * _w), columns);
-                _gemm.Gemm(false, false, _kg, _plane, _taps, T.One, w, grp * _kg * _taps, _taps, columns, 0, _plane,
-                           T.Zero, y, (b * _k + grp * _kg) * _plane, _plane);
-            }
+            // Filters without input channels: a sum of no products, and a GEMM of inner dimension 0 is not called.
+            Array.Clear(y, 0, _n * _k * _plane);
+            return;
+        }
+        for (var grp = 0; grp < _g.Groups; grp++)
+        {
+            Expand(x, grp, columns);
+            _gemm.Gemm(false, false, _kg, _wide, _taps, T.One, w, grp * _kg * _taps, _taps, columns, 0, _wide, T.Zero, channels, 0, _wide);
+            MoveChannels(channels, y, grp, toImages: true);
         }
     }
 
-    /// <summary>dx (N, C, H, W) from output gradients dy: per image and group, columns = filtersᵀ · dy, then col2im.</summary>
+    /// <summary>dx (N, C, H, W) from output gradients dy: per group, columns = filtersᵀ · dy, then col2im.</summary>
     public void InputGradient(T[] dy, T[] w, T[] dx)
     {
-        var columns = Scratch.Get(_taps * _plane);
+        var columns = Scratch.Get(ref Scratch.Columns, _taps * _wide);
+        var channels = Scratch.Get(ref Scratch.Channels, _kg * _wide);
         Array.Clear(dx, 0, _n * _c * _h * _w);
-        for (var b = 0; b < _n; b++)
+        if (_kg == 0) { return; }   // no output channels: nothing flows back
+        for (var grp = 0; grp < _g.Groups; grp++)
         {
-            for (var grp = 0; grp < _g.Groups; grp++)
+            MoveChannels(channels, dy, grp, toImages: false);
+            _gemm.Gemm(true, false, _taps, _wide, _kg, T.One, w, grp * _kg * _taps, _taps, channels, 0, _wide, T.Zero, columns, 0, _wide);
+            for (var b = 0; b < _n; b++)
             {
-                _gemm.Gemm(true, false, _taps, _plane, _kg, T.One, w, grp * _kg * _taps, _taps, dy, (b * _k + grp * _kg) * _plane, _plane,
-                           T.Zero, columns, 0, _plane);
-                Im2Col<T>.Accumulate(_g, _cg, _h, _w, _r, _s, _oh, _ow, columns, dx.AsSpan(((b * _c) + grp * _cg) * _h * _w, _cg * _h * _w));
+                Im2Col<T>.Accumulate(_g, _cg, _h, _w, _r, _s, _oh, _ow, columns.AsSpan(b * _plane), dx.AsSpan(((b * _c) + grp * _cg) * _h * _w, _cg * _h * _w), _wide);
             }
         }
     }
 
-    /// <summary>dw (K, C/groups, R, S) from images x and output gradients dy: Σ over images of dy (K/g × OH·OW) · columnsᵀ.</summary>
+    /// <summary>dw (K, C/groups, R, S) from images x and output gradients dy: per group, dy (K/g × N·OH·OW) · columnsᵀ.</summary>
     public void FilterGradient(T[] x, T[] dy, T[] dw)
     {
-        var columns = Scratch.Get(_taps * _plane);
-        Array.Clear(dw, 0, _k * _taps);
+        var columns = Scratch.Get(ref Scratch.Columns, _taps * _wide);
+        var channels = Scratch.Get(ref Scratch.Channels, _kg * _wide);
+        if (_wide == 0)
+        {
+            Array.Clear(dw, 0, _k * _taps);
+            return;
+        }
+        for (var grp = 0; grp < _g.Groups; grp++)
+        {
+            Expand(x, grp, columns);
+            MoveChannels(channels, dy, grp, toImages: false);
+            _gemm.Gemm(false, true, _kg, _taps, _wide, T.One, channels, 0, _wide, columns, 0, _wide, T.Zero, dw, grp * _kg * _taps, _taps);
+        }
+    }
+
+    /// <summary>The columns of group <paramref name="grp"/> of every image, image b at column b·OH·OW.</summary>
+    private void Expand(T[] x, int grp, T[] columns)
+    {
         for (var b = 0; b < _n; b++)
         {
-            for (var grp = 0; grp < _g.Groups; grp++)
+            Im2Col<T>.Expand(_g, _cg, _h, _w, _r, _s, _oh, _ow, x.AsSpan(((b * _c) + grp * _cg) * _h * _w, _cg * _h * _w), columns.AsSpan(b * _plane), _wide);
+        }
+    }
+
+    /// <summary>Group <paramref name="grp"/>'s channels between the (K/g × N·OH·OW) layout and NCHW, in either direction.</summary>
+    private void MoveChannels(T[] channels, T[] images, int grp, bool toImages)
+    {
+        for (var b = 0; b < _n; b++)
+        {
+            for (var k = 0; k < _kg; k++)
             {
-                Im2Col<T>.Expand(_g, _cg, _h, _w, _r, _s, _oh, _ow, x.AsSpan(((b * _c) + grp * _cg) * _h * _w, _cg * _h * _w), columns);
-                _gemm.Gemm(false, true, _kg, _taps, _plane, T.One, dy, (b * _k + grp * _kg) * _plane, _plane, columns, 0, _plane,
-                           T.One, dw, grp * _kg * _taps, _taps);
+                var wide = channels.AsSpan(k * _wide + b * _plane, _plane);
+                var image = images.AsSpan((b * _k + grp * _kg + k) * _plane, _plane);
+                if (toImages) { wide.CopyTo(image); } else { image.CopyTo(wide); }
             }
         }
     }

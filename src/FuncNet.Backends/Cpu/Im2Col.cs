@@ -4,7 +4,7 @@ namespace FuncNet.Backends.Cpu;
 
 /// <summary>
 /// The lowering of a convolution to GEMM: <see cref="Expand"/> copies the taps of one image group into a matrix of
-/// (C/groups·R·S) rows by (OH·OW) columns — row (c, i, j) holds, for each output position, the image element that
+/// (C/groups·R·S) rows by (OH·OW) columns (rows <c>ld</c> apart, so several images can sit side by side) — row (c, i, j) holds, for each output position, the image element that
 /// tap reads, or zero in the padding — so the convolution is filters (K/groups × C/groups·R·S) times that matrix.
 /// <see cref="Accumulate"/> is its adjoint (col2im): it adds each column entry back onto the element it came from.
 /// </summary>
@@ -14,7 +14,7 @@ internal static class Im2Col<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Fills <paramref name="columns"/> (channels·R·S × OH·OW) from <paramref name="image"/>, which holds
     /// <paramref name="channels"/> planes of H × W starting at its index 0.
     /// </summary>
-    public static void Expand(Conv2DGeometry g, int channels, int h, int w, int r, int s, int oh, int ow, ReadOnlySpan<T> image, Span<T> columns)
+    public static void Expand(Conv2DGeometry g, int channels, int h, int w, int r, int s, int oh, int ow, ReadOnlySpan<T> image, Span<T> columns, int ld)
     {
         var plane = oh * ow;
         for (var c = 0; c < channels; c++)
@@ -24,7 +24,7 @@ internal static class Im2Col<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 for (var j = 0; j < s; j++)
                 {
-                    var row = columns.Slice(((c * r + i) * s + j) * plane, plane);
+                    var row = columns.Slice(((c * r + i) * s + j) * ld, plane);
                     var (first, last) = ValidColumns(ow, w, j * g.DilationW - g.PadLeft, g.StrideW);
                     for (var y = 0; y < oh; y++)
                     {
@@ -54,7 +54,7 @@ internal static class Im2Col<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Adds <paramref name="columns"/> (as <see cref="Expand"/> lays them out) onto <paramref name="image"/>.</summary>
-    public static void Accumulate(Conv2DGeometry g, int channels, int h, int w, int r, int s, int oh, int ow, ReadOnlySpan<T> columns, Span<T> image)
+    public static void Accumulate(Conv2DGeometry g, int channels, int h, int w, int r, int s, int oh, int ow, ReadOnlySpan<T> columns, Span<T> image, int ld)
     {
         var plane = oh * ow;
         for (var c = 0; c < channels; c++)
@@ -64,7 +64,7 @@ internal static class Im2Col<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 for (var j = 0; j < s; j++)
                 {
-                    var row = columns.Slice(((c * r + i) * s + j) * plane, plane);
+                    var row = columns.Slice(((c * r + i) * s + j) * ld, plane);
                     var offset = j * g.DilationW - g.PadLeft;
                     var (first, last) = ValidColumns(ow, w, offset, g.StrideW);
                     for (var y = 0; y < oh; y++)
