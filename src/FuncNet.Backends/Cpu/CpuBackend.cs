@@ -1,5 +1,6 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu.Mkl;
+using FuncNet.Backends.Cpu.OneDnn;
 
 namespace FuncNet.Backends.Cpu;
 
@@ -33,8 +34,9 @@ public sealed class CpuBackend : IBackend
     private static IGemm OpenBlasGemm(Cblas blas) => new ParallelGemm(new CblasGemm(blas), split: false);
 
     /// <summary>
-    /// The fastest native backend here: MKL and OpenBLAS (whichever load), each GEMM shape served by the
-    /// provider measured fastest for it on first use; null when neither loads. Its results may differ in the
+    /// The fastest native backend here: MKL, OpenBLAS and oneDNN (whichever load; oneDNN for Float32 only, with
+    /// the managed GEMM for Float64 when it is the only one), each GEMM shape served by the provider measured
+    /// fastest for it on first use; null when none loads. Its results may differ in the
     /// last bits from run to run of the process if the measured choice differs; use <see cref="CreateMkl"/>
     /// for reproducibility.
     /// </summary>
@@ -46,6 +48,11 @@ public sealed class CpuBackend : IBackend
         if (mkl is not null) { providers.Add(MklGemm(mkl)); }
         // In MKL's reproducible mode a measured (so possibly varying) choice would defeat the purpose: MKL alone.
         if (openBlas is not null && mkl is not { Reproducible: true }) { providers.Add(OpenBlasGemm(openBlas)); }
+        if (OneDnnLibrary.Load().Library is { } oneDnn && mkl is not { Reproducible: true })
+        {
+            providers.Add(new OneDnnGemm(oneDnn));
+            if (providers.Count == 1) { providers.Add(new ParallelGemm(new ManagedGemm())); }
+        }
         return providers.Count switch
         {
             0 => null,
@@ -60,6 +67,9 @@ public sealed class CpuBackend : IBackend
         var (blas, error) = OpenBlasLibrary.Load();
         return blas is null ? throw new BackendUnavailableException(error) : new CpuBackend(OpenBlasGemm(blas));
     }
+
+    /// <summary>True when oneDNN loads on this machine (its GEMM then joins <see cref="CreateFastestNative"/>'s choice).</summary>
+    public static bool OneDnnAvailable => OneDnnLibrary.Load().Library is not null;
 
     /// <summary>True when Intel MKL loads on this machine.</summary>
     public static bool MklAvailable => MklLibrary.Load().Library is not null;
