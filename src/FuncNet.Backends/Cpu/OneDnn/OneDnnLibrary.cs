@@ -7,8 +7,7 @@ namespace FuncNet.Backends.Cpu.OneDnn;
 /// <c>libdnnl.so.2</c> (Debian's <c>libdnnl2</c> 2.6, installed by scripts/setup-native.sh): <c>dnnl_sgemm</c>
 /// and the primitive machinery (memory descriptors, convolution and pooling descriptors, primitives, one CPU
 /// engine). Loading is attempted once; when it fails, <see cref="Load"/> reports every path tried.
-/// The Debian build threads with GNU OpenMP; its thread count is set once, to the backend's
-/// (<c>FUNCNET_THREADS</c>, else one per core), as OpenBLAS's is.
+/// The Debian build threads with GNU OpenMP; its thread count is set once (<see cref="Threads"/>).
 /// </summary>
 internal sealed unsafe class OneDnnLibrary
 {
@@ -105,16 +104,18 @@ internal sealed unsafe class OneDnnLibrary
     /// <summary>The file that was loaded.</summary>
     public string Path { get; }
 
-    /// <summary>OpenMP threads oneDNN runs on.</summary>
+    /// <summary>OpenMP threads oneDNN runs on: 1 unless <c>FUNCNET_ONEDNN_THREADS</c> says otherwise.</summary>
     public int Threads { get; private set; }
 
     /// <summary>
-    /// oneDNN's OpenMP pool would otherwise take every core regardless of <c>FUNCNET_THREADS</c>; libgomp is
-    /// already loaded as oneDNN's dependency, so this finds the same copy. <c>FUNCNET_ONEDNN_THREADS</c> overrides.
+    /// oneDNN's OpenMP pool would otherwise take every core beside the backend's own worker threads. By default
+    /// it gets one thread and the backend splits large products across its workers, as it does MKL's (one
+    /// pool of threads per process; see MklLibrary for what two cost). <c>FUNCNET_ONEDNN_THREADS=n</c> gives
+    /// oneDNN n OpenMP threads instead. libgomp is loaded as oneDNN's dependency, so this finds the same copy.
     /// </summary>
     private void SetThreads()
     {
-        Threads = int.TryParse(Environment.GetEnvironmentVariable("FUNCNET_ONEDNN_THREADS"), out var t) && t >= 1 ? t : WorkerPool.Threads;
+        Threads = int.TryParse(Environment.GetEnvironmentVariable("FUNCNET_ONEDNN_THREADS"), out var t) && t >= 1 ? t : 1;
         if (NativeLibrary.TryLoad("libgomp.so.1", out var gomp) && NativeLibrary.TryGetExport(gomp, "omp_set_num_threads", out var set))
         {
             ((delegate* unmanaged[Cdecl]<int, void>)set)(Threads);
@@ -130,6 +131,7 @@ internal sealed unsafe class OneDnnLibrary
         {
             return (null, "oneDNN is disabled by FUNCNET_DISABLE_ONEDNN=1.");
         }
+        PreferSleepingThreads();
         var tried = new List<string>();
         string[] candidates = [Environment.GetEnvironmentVariable("FUNCNET_ONEDNN_PATH") ?? "", "libdnnl.so.2", "/usr/lib/x86_64-linux-gnu/libdnnl.so.2", "libdnnl.so"];
         foreach (var c in candidates.Where(c => c.Length > 0))
@@ -149,6 +151,28 @@ internal sealed unsafe class OneDnnLibrary
             }
         }
         return (null, $"oneDNN could not be loaded; tried {string.Join(", ", tried)}. Install it with scripts/setup-native.sh (Debian package libdnnl2) or set FUNCNET_ONEDNN_PATH.");
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
+
+    /// <summary>
+    /// GNU OpenMP's idle threads spin by default, and spinning beside the backend's own worker threads (and the
+    /// other processes of a shared machine) is what made MKL's OpenMP layer several times slower here
+    /// (see MklLibrary). Sleeping threads cost a wake-up per GEMM instead. libgomp reads the setting when it is
+    /// first loaded, which is with oneDNN, so it is set in the native environment (.NET's own copy is not what
+    /// libgomp reads) just before; a value the user set wins.
+    /// </summary>
+    private static void PreferSleepingThreads()
+    {
+        try
+        {
+            SetEnv("OMP_WAIT_POLICY", Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE", overwrite: 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not a glibc system: oneDNN then runs with libgomp's default policy.
+        }
     }
 
     /// <summary>Row-major C = α·op(A)·op(B) + β·C; throws when oneDNN reports an error.</summary>
