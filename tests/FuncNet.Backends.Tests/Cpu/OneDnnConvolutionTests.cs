@@ -60,7 +60,7 @@ public class OneDnnConvolutionTests
         using var kernel = new OneDnnConv2DBackwardData(OneDnnEnvironment.Require(), g);
         var (w, dy) = (Random(g.FilterSize, 4), Random(g.OutputSize, 5));
         var dx = Enumerable.Repeat(float.NaN, g.InputSize).ToArray(); // every element must be written, not accumulated
-        kernel.Run(w, dy, dx);
+        kernel.Run(dy, w, dx);
         AssertClose(ConvolutionLoops.BackwardData(g, w, dy), dx, $"{name} input gradient ({kernel.Implementation})");
     }
 
@@ -122,6 +122,56 @@ public class OneDnnConvolutionTests
         var x2 = Random(g.InputSize, 10);
         backward.Run(x2, dy, dx);
         AssertClose(ConvolutionLoops.Pool(g, x2, dy).Dx, dx, $"{kind} {name} input gradient, second run");
+    }
+
+    [SkippableFact]
+    public void MaxPoolingSendsATiesGradientToTheWindowsFirstMaximum()
+    {
+        // Few distinct values: most windows hold ties. The ops' convention (docs/conventions.md) is PyTorch's:
+        // the first maximum in row-major window order takes all of the gradient.
+        var g = new OneDnnPoolingGeometry(2, 2, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, OneDnnPoolingKind.Max);
+        using var backward = new OneDnnPool2DBackward(OneDnnEnvironment.Require(), g);
+        var rng = new Random(11);
+        var x = Enumerable.Range(0, g.InputSize).Select(_ => (float)rng.Next(3)).ToArray();
+        var dy = Random(g.OutputSize, 12);
+        var dx = new float[g.InputSize];
+        backward.Run(x, dy, dx);
+        AssertClose(ConvolutionLoops.Pool(g, x, dy).Dx, dx, "max pooling with ties");
+    }
+
+    /// <summary>A plan hands kernels its tensors in the gradient ops' input order; this runs them that way.</summary>
+    [SkippableFact]
+    public void AsPlanKernelsTheyTakeTheirInputsInTheOpsOrder()
+    {
+        var library = OneDnnEnvironment.Require();
+        using var backend = FuncNet.Backends.Cpu.CpuBackend.CreateManaged();
+        DeviceTensor Tensor(float[] values, params int[] dims)
+        {
+            var t = backend.Allocate(Shape.Of(dims), DType.Float32);
+            backend.CopyIn(FuncNet.Tensor.FromSpan(Shape.Of(dims), values.Select(v => (double)v).ToArray(), DType.Float32), t);
+            return t;
+        }
+        float[] Values(DeviceTensor t) => backend.Download(t).ToArray<float>();
+
+        var c = Convolution("groups 2");
+        var (w, dy) = (Random(c.FilterSize, 13), Random(c.OutputSize, 14));
+        using (var kernel = new OneDnnConv2DBackwardData(library, c))
+        {
+            var dx = backend.Allocate(Shape.Of(c.N, c.C, c.H, c.W), DType.Float32);
+            ((IKernel)kernel).Run([Tensor(dy, c.N, c.K, c.OutH, c.OutW), Tensor(w, c.K, c.C / c.Groups, c.R, c.S)], dx);
+            AssertClose(ConvolutionLoops.BackwardData(c, w, dy), Values(dx), "input gradient from (output gradient, filter)");
+        }
+        foreach (var kind in new[] { OneDnnPoolingKind.Max, OneDnnPoolingKind.AverageExcludingPadding })
+        {
+            var p = Pooling(kind, "3x3 stride 2 pad 1");
+            var (x, g) = (Random(p.InputSize, 15), Random(p.OutputSize, 16));
+            using var kernel = new OneDnnPool2DBackward(library, p);
+            var dx = backend.Allocate(Shape.Of(p.N, p.C, p.H, p.W), DType.Float32);
+            var gradient = Tensor(g, p.N, p.C, p.OutH, p.OutW);
+            DeviceTensor[] inputs = kind == OneDnnPoolingKind.Max ? [Tensor(x, p.N, p.C, p.H, p.W), gradient] : [gradient];
+            ((IKernel)kernel).Run(inputs, dx);
+            AssertClose(ConvolutionLoops.Pool(p, x, g).Dx, Values(dx), $"{kind} gradient from the op's inputs");
+        }
     }
 
     [Fact]

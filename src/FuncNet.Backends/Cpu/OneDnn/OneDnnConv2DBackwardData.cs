@@ -3,7 +3,7 @@ namespace FuncNet.Backends.Cpu.OneDnn;
 /// <summary>
 /// The input gradient of a 2-D convolution through oneDNN (a transposed convolution of the output gradient
 /// with the filter), for one geometry: the geometry is the forward convolution's. As a plan kernel its inputs
-/// are (filter, output gradient).
+/// are (output gradient, filter), the order of the Conv2D input-gradient op.
 /// </summary>
 internal sealed unsafe class OneDnnConv2DBackwardData : IKernel, IDisposable
 {
@@ -28,8 +28,8 @@ internal sealed unsafe class OneDnnConv2DBackwardData : IKernel, IDisposable
     /// <summary>The implementation oneDNN chose.</summary>
     public string Implementation => _primitive.Implementation;
 
-    /// <summary>Writes the input gradient (N·C·H·W) from the filter (K·C/groups·R·S) and the output gradient (N·K·OutH·OutW).</summary>
-    public void Run(ReadOnlySpan<float> filter, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    /// <summary>Writes the input gradient (N·C·H·W) from the output gradient (N·K·OutH·OutW) and the filter (K·C/groups·R·S).</summary>
+    public void Run(ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> filter, Span<float> inputGradient)
     {
         OneDnnPrimitive.RequireLength(filter.Length, Geometry.FilterSize, "filter", Geometry);
         OneDnnPrimitive.RequireLength(outputGradient.Length, Geometry.OutputSize, "output gradient", Geometry);

@@ -4,8 +4,9 @@ namespace FuncNet.Backends.Cpu.OneDnn;
 /// The input gradient of 2-D max or average pooling through oneDNN, for one geometry. Max pooling routes each
 /// output gradient to its window's maximum, which oneDNN records in a workspace during a training forward
 /// pass: this kernel runs that pass on the input first (FuncNet's gradient op takes the input, not a
-/// workspace), so its inputs as a plan kernel are (input, output gradient). Average pooling needs no input;
-/// it may be given empty.
+/// workspace), so its inputs as a plan kernel are (input, output gradient), as the max-pooling gradient op's.
+/// Average pooling needs no input: its plan input is the output gradient alone, as the average-pooling
+/// gradient op's, and its span input may be empty.
 /// </summary>
 internal sealed unsafe class OneDnnPool2DBackward : IKernel, IDisposable
 {
@@ -64,8 +65,17 @@ internal sealed unsafe class OneDnnPool2DBackward : IKernel, IDisposable
     }
 
     /// <inheritdoc />
-    public void Run(DeviceTensor[] inputs, DeviceTensor output) =>
-        Run(OneDnnPrimitive.Elements(inputs[0]), OneDnnPrimitive.Elements(inputs[1]), OneDnnPrimitive.Elements(output));
+    public void Run(DeviceTensor[] inputs, DeviceTensor output)
+    {
+        if (Geometry.Kind == OneDnnPoolingKind.Max)
+        {
+            Run(OneDnnPrimitive.Elements(inputs[0]), OneDnnPrimitive.Elements(inputs[1]), OneDnnPrimitive.Elements(output));
+        }
+        else
+        {
+            Run([], OneDnnPrimitive.Elements(inputs[0]), OneDnnPrimitive.Elements(output));
+        }
+    }
 
     /// <summary>Releases the native primitives (the backward one first: it uses the forward one's workspace).</summary>
     public void Dispose()
