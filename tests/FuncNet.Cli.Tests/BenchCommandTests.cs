@@ -32,6 +32,26 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void GemmProvidersPrintsTheThroughputOfEachNativeProviderAtEveryW1Shape()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "--gemm-providers", "--seconds", "0.05");
+        if (code != 0)
+        {
+            // A machine without MKL, OpenBLAS and oneDNN: the command says so instead of timing nothing.
+            Assert.Contains("no native GEMM provider loads here", error);
+            return;
+        }
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.All(lines, l => Assert.Equal("gemm-providers", l.GetProperty("workload").GetString()));
+        Assert.All(lines, l => Assert.True(l.GetProperty("gflops").GetDouble() > 0, l.ToString()));
+        var providers = lines.Select(l => l.GetProperty("provider").GetString()).Distinct().ToArray();
+        // W1's eight products, each timed on every provider.
+        Assert.Equal(8 * providers.Length, lines.Length);
+        Assert.Equal(8, lines.Select(l => l.GetProperty("shape").GetString()).Distinct().Count());
+        if (FuncNet.Backends.Cpu.CpuBackend.OneDnnAvailable) { Assert.Contains("onednn", providers); }
+    }
+
+    [Fact]
     public void AnUnknownWorkloadIsAUsageError() =>
         CliRunner.AssertOneLineError(CliRunner.Run("bench", "W9"), 2, "Unknown workload 'W9'");
 
