@@ -65,6 +65,17 @@ public class OpCatalogueGradientTests
         [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
         [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
         [typeof(CustomVjpOp)] = new([T(S23, 55), T(S23, 56)], x => CustomVjpTests.ScaledTanh(x[0], x[1])),
+        [typeof(SinOp)] = new([T(S23, 61)], x => Sin(x[0] * 2.0)),
+        [typeof(CosOp)] = new([T(S23, 62)], x => Cos(x[0] * 2.0)),
+        [typeof(Log1pOp)] = new([T(S23, 63, positive: true)], x => Log1p(x[0])),
+        [typeof(Expm1Op)] = new([T(S23, 64)], x => Expm1(x[0])),
+        [typeof(ErfOp)] = new([T(S23, 65)], x => Erf(x[0] * 1.5)),
+        [typeof(GeluOp)] = new([T(S23, 66)], x => Gelu(x[0] * 2.0) + Gelu(x[0] * 2.0 - 0.3, GeluApproximation.Tanh)),
+        [typeof(SiluOp)] = new([T(S23, 67)], x => Silu(x[0] * 2.0)),
+        [typeof(RsqrtOp)] = new([T(S23, 68, positive: true)], x => Rsqrt(x[0] + 0.25)),
+        // Inputs in [0.25, 1] in magnitude: the bounds sit between them, away from the finite-difference steps.
+        [typeof(ClipOp)] = new([T(S23, 69)], x => Clip(x[0], -0.6, 0.5)),
+        [typeof(UserElementwiseOp)] = new([T(S23, 70), T(Shape.Of(3), 71)], x => UserOps.LogAddExp(UserOps.Swish(x[0]), x[1])),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
     };
 
@@ -82,6 +93,8 @@ public class OpCatalogueGradientTests
         [typeof(GreaterOp)] = x => Greater(x, 0.5),
         [typeof(GreaterEqualOp)] = x => GreaterEqual(x, 0.5),
         [typeof(SignOp)] = Sign,
+        [typeof(FloorOp)] = Floor,
+        [typeof(RoundOp)] = Round,
         [typeof(StopGradientOp)] = StopGradient,
         [typeof(ArgMaxOp)] = x => ArgMax(x),
         [typeof(OneHotOp)] = x => OneHot(Cast(x, DType.Int32), 3),
