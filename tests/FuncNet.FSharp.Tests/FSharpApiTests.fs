@@ -84,7 +84,8 @@ let ``StopGradient and CustomVjp from F# lambdas`` () =
 
 [<Fact>]
 let ``DefineElementwise from F# lambdas differentiates and prints its name`` () =
-    let softsign = DefineElementwise("Softsign", (fun x -> x / (1.0 + Abs x)), (fun x _ -> 1.0 / Square(1.0 + Abs x)))
+    // The returned delegate's Invoke is an ordinary F# function.
+    let softsign = DefineElementwise("Softsign", (fun x -> x / (1.0 + Abs x)), (fun x _ -> 1.0 / Square(1.0 + Abs x))).Invoke
     let x = Expr.Placeholder("x", 3)
     let data = Tensor.FromArray [| 0.5; -1.0; 2.0 |]
     Assert.Equal("Softsign(x)", (softsign x).ToString())
