@@ -67,4 +67,27 @@ public class ElementwiseVectorFormTests
             Assert.True(actual.AllClose(expected, tol, tol), $"{name} {dtype}: differs from Reference by {actual.MaxAbsDifference(expected):E2}");
         }
     }
+
+    /// <summary>The vector tanh over a dense sweep (both branches, the switch at 0.25, the saturated tails) and its special values.</summary>
+    [Fact]
+    public void VectorTanhMatchesMathTanh()
+    {
+        var worst64 = 0.0;
+        var worst32 = 0.0;
+        for (var k = -40000; k <= 40000; k++)
+        {
+            var x = k * 5e-4 * (1 + Math.Abs(k) / 4000.0);
+            var v64 = VectorMath.Tanh(new Vector<double>(x))[0];
+            worst64 = Math.Max(worst64, Math.Abs(v64 - Math.Tanh(x)) / Math.Max(Math.Abs(Math.Tanh(x)), 1e-300));
+            var v32 = VectorMath.Tanh(new Vector<float>((float)x))[0];
+            var exact32 = Math.Tanh((float)x);
+            worst32 = Math.Max(worst32, Math.Abs(v32 - exact32) / Math.Max(Math.Abs(exact32), 1e-30));
+        }
+        Assert.True(worst64 < 2e-15, $"double: worst relative error {worst64:E2}");
+        Assert.True(worst32 < 5e-7, $"float: worst relative error {worst32:E2}");
+        Assert.Equal(1.0, VectorMath.Tanh(new Vector<double>(double.PositiveInfinity))[0]);
+        Assert.Equal(-1.0f, VectorMath.Tanh(new Vector<float>(float.NegativeInfinity))[0]);
+        Assert.True(double.IsNaN(VectorMath.Tanh(new Vector<double>(double.NaN))[0]));
+        Assert.Equal(0.0, VectorMath.Tanh(Vector<double>.Zero)[0]);
+    }
 }
