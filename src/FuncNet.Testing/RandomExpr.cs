@@ -258,9 +258,10 @@ public static class RandomExpr
                 // Kinks, ties and comparisons: only where no finite difference is taken.
                 case 18:
                     {
-                        var f = Rng.Next(7);
-                        Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64)];
-                        string[] names = ["Relu", "Abs", "LeakyRelu", "Elu", "Selu", "Sign", "Greater0"];
+                        Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64),
+                                                 x => Clip(x, -0.7, 0.6), x => Floor(x * 2.0), x => Round(x * 2.0)];
+                        string[] names = ["Relu", "Abs", "LeakyRelu", "Elu", "Selu", "Sign", "Greater0", "Clip", "Floor", "Round"];
+                        var f = Rng.Next(fs.Length);
                         AddOp(names[f], [a], x => fs[f](x[0]));
                         break;
                     }
@@ -318,6 +319,15 @@ public static class RandomExpr
                 ("Sqrt∘(Square+0.5)", x => Sqrt(Square(x) + 0.5)),
                 ("Pow(Square+0.5, 1.5)", x => Pow(Square(x) + 0.5, 1.5)),
                 ("Scale", x => x * 0.5),
+                ("Sin", Sin),
+                ("Cos", Cos),
+                ("Log1p∘Abs", x => Log1p(Abs(x))),
+                ("Expm1∘Tanh", x => Expm1(Tanh(x))),
+                ("Erf", Erf),
+                ("Gelu", Gelu),
+                ("GeluTanh", x => Gelu(x, GeluApproximation.Tanh)),
+                ("Silu", Silu),
+                ("Rsqrt∘(Square+0.5)", x => Rsqrt(Square(x) + 0.5)),
             ];
             var (name, f) = ops[Rng.Next(ops.Length)];
             AddOp(name, [a], x => f(x[0]));

@@ -8,6 +8,13 @@ namespace FuncNet.Backends.Conformance;
 /// <param name="Build">Builds its outputs from placeholders of those shapes, in a dtype.</param>
 public sealed record ConformanceCase(string Name, IReadOnlyList<Shape> Shapes, Func<Expr[], DType, Expr[]> Build);
 
+/// <summary>A user-defined elementwise op in the conformance graphs: x / (1 + |x|).</summary>
+internal static class ConformanceUserOps
+{
+    /// <summary>Softsign, defined through <see cref="Ops.DefineElementwise(string, Func{Expr, Expr}, Func{Expr, Expr, Expr})"/>.</summary>
+    public static readonly Func<Expr, Expr> Softsign = DefineElementwise("Softsign", x => x / (1.0 + Abs(x)), (x, _) => 1.0 / Square(1.0 + Abs(x)));
+}
+
 /// <summary>
 /// The conformance graphs every backend must agree with the Reference backend on (with their gradients): each
 /// specialized kernel and layout — fused maps with row, column, scalar and general broadcasts, GEMM with every
@@ -34,6 +41,13 @@ public static class ConformanceGraphs
             Where(Greater(x[0], x[2]), Elu(x[0]), LeakyRelu(x[1] * x[0], 0.1)),
             Maximum(x[0], x[1]) + Minimum(x[0], 0.25) + Pow(Square(x[0]) + 1.0, x[3]),
             x[0] + x[4],                                                       // a broadcast no fast layout covers
+        ]),
+        // The transcendental, activation and rounding ops, and user-defined ones, fused with broadcast operands.
+        new("ActivationsAndRounding", [Shape.Of(5, 24), Shape.Of(24)], (x, _) =>
+        [
+            Sin(x[0] * 2.0) * Cos(x[1]), Log1p(Abs(x[0])) + Expm1(x[1] * 0.5), Erf(x[0] * x[1]),
+            Gelu(x[0]) - Gelu(x[0] + x[1], GeluApproximation.Tanh), Silu(x[0]) * Swish(x[1]), Rsqrt(Square(x[0]) + 0.5),
+            Clip(x[0] + x[1], -0.5, 0.75), Floor(x[0] * 3.0) + Round(x[1] * 3.0) * x[0], ConformanceUserOps.Softsign(x[0] - x[1]),
         ]),
         new("GemmWithTransposesBatchesAndVectors", [Shape.Of(9, 70), Shape.Of(70, 5), Shape.Of(3, 4, 6), Shape.Of(6, 2), Shape.Of(70)], (x, _) =>
         [

@@ -49,6 +49,18 @@ public enum ScalarFn
     Select,
     /// <summary>−1, 0 or 1</summary>
     Sign,
+    /// <summary>sin a (radians)</summary>
+    Sin,
+    /// <summary>cos a (radians)</summary>
+    Cos,
+    /// <summary>eᵃ − 1, accurate near 0</summary>
+    Expm1,
+    /// <summary>the error function erf a</summary>
+    Erf,
+    /// <summary>the largest integer ≤ a</summary>
+    Floor,
+    /// <summary>the nearest integer to a, halves to even (numpy, PyTorch)</summary>
+    Round,
 }
 
 /// <summary>
@@ -89,6 +101,18 @@ public abstract class ScalarExpr
     public static ScalarExpr Abs(ScalarExpr x) => Call(ScalarFn.Abs, x);
     /// <summary>tanh x</summary>
     public static ScalarExpr Tanh(ScalarExpr x) => Call(ScalarFn.Tanh, x);
+    /// <summary>sin x</summary>
+    public static ScalarExpr Sin(ScalarExpr x) => Call(ScalarFn.Sin, x);
+    /// <summary>cos x</summary>
+    public static ScalarExpr Cos(ScalarExpr x) => Call(ScalarFn.Cos, x);
+    /// <summary>eˣ − 1</summary>
+    public static ScalarExpr Expm1(ScalarExpr x) => Call(ScalarFn.Expm1, x);
+    /// <summary>erf x</summary>
+    public static ScalarExpr Erf(ScalarExpr x) => Call(ScalarFn.Erf, x);
+    /// <summary>⌊x⌋</summary>
+    public static ScalarExpr Floor(ScalarExpr x) => Call(ScalarFn.Floor, x);
+    /// <summary>x rounded to the nearest integer, halves to even</summary>
+    public static ScalarExpr Round(ScalarExpr x) => Call(ScalarFn.Round, x);
     /// <summary>max(a, b)</summary>
     public static ScalarExpr Max(ScalarExpr a, ScalarExpr b) => Call(ScalarFn.Max, a, b);
     /// <summary>min(a, b)</summary>
@@ -121,7 +145,7 @@ public abstract class ScalarExpr
         ScalarFn.Negate => -a,
         ScalarFn.Exp => Math.Exp(a),
         ScalarFn.Log => Math.Log(a),
-        ScalarFn.Log1p => double.LogP1(a),
+        ScalarFn.Log1p => ScalarMath.Log1p(a),
         ScalarFn.Sqrt => Math.Sqrt(a),
         ScalarFn.Abs => Math.Abs(a),
         ScalarFn.Tanh => Math.Tanh(a),
@@ -136,6 +160,12 @@ public abstract class ScalarExpr
         ScalarFn.NotEqual => a != b ? 1 : 0,
         ScalarFn.Select => a != 0 ? b : c,
         ScalarFn.Sign => double.IsNaN(a) ? double.NaN : Math.Sign(a),
+        ScalarFn.Sin => Math.Sin(a),
+        ScalarFn.Cos => Math.Cos(a),
+        ScalarFn.Expm1 => ScalarMath.Expm1(a),
+        ScalarFn.Erf => ScalarMath.Erf(a),
+        ScalarFn.Floor => Math.Floor(a),
+        ScalarFn.Round => Math.Round(a, MidpointRounding.ToEven),
         _ => throw new ArgumentOutOfRangeException(nameof(fn)),
     };
 
@@ -143,7 +173,8 @@ public abstract class ScalarExpr
     public static int ArityOf(ScalarFn fn) => fn switch
     {
         ScalarFn.Negate or ScalarFn.Exp or ScalarFn.Log or ScalarFn.Log1p or ScalarFn.Sqrt or ScalarFn.Abs
-            or ScalarFn.Tanh or ScalarFn.Sign => 1,
+            or ScalarFn.Tanh or ScalarFn.Sign or ScalarFn.Sin or ScalarFn.Cos or ScalarFn.Expm1 or ScalarFn.Erf
+            or ScalarFn.Floor or ScalarFn.Round => 1,
         ScalarFn.Select => 3,
         _ => 2,
     };

@@ -45,6 +45,9 @@ public class ConformanceTests
         AgreeWithReference(backend, dtype, nameof(ReductionsSoftmaxAndViews));
 
     [SkippableTheory, MemberData(nameof(Cases))]
+    public void ActivationsAndRounding(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ActivationsAndRounding));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
     public void ShortRows(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ShortRows));
 
     [SkippableTheory, MemberData(nameof(Cases))]

@@ -14,10 +14,13 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
 
     protected override DType ResultDType(DType input) => Body.DType;
 
-    internal override ScalarExpr Formula(IReadOnlyList<ScalarExpr> args)
+    internal override ScalarExpr Formula(IReadOnlyList<ScalarExpr> args) => Compose(Body, args);
+
+    /// <summary>The formula of a map body: the composition of its ops' formulas over the given arguments.</summary>
+    internal static ScalarExpr Compose(Expr body, IReadOnlyList<ScalarExpr> args)
     {
         var formulas = new Dictionary<Expr, ScalarExpr>();
-        foreach (var node in GraphWalk.Topological([Body]))
+        foreach (var node in GraphWalk.Topological([body]))
         {
             formulas[node] = node.Op switch
             {
@@ -27,7 +30,7 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
                 _ => throw new InvalidOperationException($"Map body contains {node.Op.Name}; bodies are validated to be elementwise."),
             };
         }
-        return formulas[Body];
+        return formulas[body];
     }
 
     internal override Expr?[] Vjp(Expr node, Expr gradient)
@@ -110,6 +113,13 @@ public static partial class Ops
         }
         var symbols = MapOp.MapSymbols(inputs);
         var body = f(symbols) ?? throw new FuncNetException($"{query}: the function returned null; it must return an Expr.");
+        ValidateMapBody(body, query);
+        return MapBody(body, inputs);
+    }
+
+    /// <summary>Throws unless a traced body uses only map symbols, scalar constants and elementwise ops on scalars.</summary>
+    internal static void ValidateMapBody(Expr body, string query)
+    {
         foreach (var node in GraphWalk.Topological([body]))
         {
             var ok = node.Op is MapSymbolOp || (node.Op is ConstantOp && node.Rank == 0) || (node.Op.IsElementwise && node.Rank == 0);
@@ -120,7 +130,6 @@ public static partial class Ops
                     "Use only elementwise ops (arithmetic, Exp, Sigmoid, Where, …) and scalar constants inside the lambda; combine whole tensors outside it.");
             }
         }
-        return MapBody(body, inputs);
     }
 
     /// <summary>A map of an already traced body over inputs, collapsing trivial bodies.</summary>
