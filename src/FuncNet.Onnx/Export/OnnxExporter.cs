@@ -71,14 +71,44 @@ internal sealed class OnnxExporter
     /// <summary>Writes the nodes <paramref name="root"/> needs that are not yet in <paramref name="names"/>; returns root's value name.</summary>
     private string Export(Expr root, Dictionary<Expr, string> names)
     {
-        foreach (var node in GraphWalk.Topological([root]))
+        foreach (var node in CanonicalOrder(root, names))
         {
-            if (!names.ContainsKey(node))
-            {
-                names[node] = Node(node, names);
-            }
+            names[node] = Node(node, names);
         }
         return names[root];
+    }
+
+    /// <summary>
+    /// The nodes root needs that are not yet named, inputs before users, in depth-first order over inputs in
+    /// position order. Unlike an order by Expr id, this depends only on the graph's structure, not on which
+    /// (hash-consed) nodes the process happened to build first, so an export is reproducible byte for byte.
+    /// Iterative, as graphs may be deeper than the stack.
+    /// </summary>
+    private static List<Expr> CanonicalOrder(Expr root, IReadOnlyDictionary<Expr, string> named)
+    {
+        var order = new List<Expr>();
+        var seen = new HashSet<Expr>();
+        var stack = new Stack<(Expr Node, int Next)>();
+        if (!named.ContainsKey(root) && seen.Add(root))
+        {
+            stack.Push((root, 0));
+        }
+        while (stack.Count > 0)
+        {
+            var (node, next) = stack.Pop();
+            if (next < node.Inputs.Count)
+            {
+                stack.Push((node, next + 1));
+                var input = node.Inputs[next];
+                if (!named.ContainsKey(input) && seen.Add(input))
+                {
+                    stack.Push((input, 0));
+                }
+                continue;
+            }
+            order.Add(node);
+        }
+        return order;
     }
 
     private string Node(Expr node, Dictionary<Expr, string> names)
