@@ -134,8 +134,16 @@ internal static class FashionMnistTrainer
                 output.WriteLine($"saved epoch {epoch} to {path}");
             }
         }
+        if (options.ExportOnnxPath is { } onnx && collective.Rank == 0)
+        {
+            Onnx.Export(onnx, [Softmax(logits)], [OnnxOutputName], [x], session.GetValue);
+            output.WriteLine($"exported the model to {onnx} (ONNX opset {Onnx.Opset}: input 'images' [batch, 784] float32 in [0, 1], output '{OnnxOutputName}' [batch, 10])");
+        }
         return new FashionMnistResult(epochs, confusion, backend.Name);
     }
+
+    /// <summary>The name of the exported model's output.</summary>
+    public const string OnnxOutputName = "probabilities";
 
     /// <summary>What a checkpoint records besides the tensors: enough to check that a resumed run trains the same model.</summary>
     private static Dictionary<string, string> Metadata(TrainOptions options, int epoch, int ranks) => new()
@@ -200,7 +208,8 @@ internal static class FashionMnistTrainer
         return (total / split.Count, (double)correct / split.Count, confusion);
     }
 
-    private static (Tensor X, Tensor Y) Batch(FashionMnistSplit split, ReadOnlySpan<int> rows)
+    /// <summary>The images (rows of 784 pixels in [0, 1]) and one-hot labels of some rows of a split.</summary>
+    internal static (Tensor X, Tensor Y) Batch(FashionMnistSplit split, ReadOnlySpan<int> rows)
     {
         var pixels = new float[rows.Length * FashionMnistSplit.PixelCount];
         var labels = new float[rows.Length * 10];
