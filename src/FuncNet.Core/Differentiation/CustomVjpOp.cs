@@ -17,6 +17,10 @@ internal sealed record CustomVjpOp(
 {
     public override string Name => OpName;
 
+    // Lowering: plans inline the body before lowering, so this node never reaches a backend.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("a custom-VJP node: plans inline its body before lowering");
+
     private string Where => $"CustomVjp '{OpName}'";
 
     /// <summary>Traces <paramref name="forward"/> over stand-ins shaped like <paramref name="inputs"/> and builds the node.</summary>

@@ -5,6 +5,10 @@ internal sealed record ArgMaxOp(int Axis) : Op
 {
     public override string Name => "ArgMax";
 
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("ArgMax has no native kernel yet");
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         if (shapes[0][Axis] == 0)

@@ -5,6 +5,10 @@ internal sealed record LogSoftmaxOp(int Axis) : Op
 {
     public override string Name => "LogSoftmax";
 
+    // Lowering: rows along the last axis; other axes run the reference kernel.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        RowSoftmaxKind.Along(inputs[0], Axis, log: true);
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (shapes[0], RequireSameFloat(dtypes));
 
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>

@@ -5,6 +5,10 @@ internal sealed record OneHotOp(int Depth, DType ResultDType) : Op
 {
     public override string Name => "OneHot";
 
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("OneHot has no native kernel yet");
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         if (dtypes[0] != DType.Int32)

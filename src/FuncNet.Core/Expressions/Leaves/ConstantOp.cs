@@ -8,6 +8,10 @@ internal sealed record ConstantOp(Tensor Value, bool Weak) : Op
 {
     public override string Name => "Constant";
 
+    // Lowering: a leaf: the plan binds its value.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (Value.Shape, Value.DType);
 
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) => Value;

@@ -5,6 +5,10 @@ internal sealed record PlaceholderOp(long Identity, string PlaceholderName, Shap
 {
     public override string Name => "Placeholder";
 
+    // Lowering: a leaf: the plan binds the feed.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (DeclaredShape, DeclaredDType);
 
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) =>

@@ -5,6 +5,10 @@ internal sealed record VariableOp(long Identity, string VariableName, Tensor Ini
 {
     public override string Name => "Variable";
 
+    // Lowering: a leaf: the plan binds the stored value.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (InitialValue.Shape, InitialValue.DType);
 
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) => InitialValue;

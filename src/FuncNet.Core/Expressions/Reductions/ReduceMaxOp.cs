@@ -5,6 +5,10 @@ internal sealed record ReduceMaxOp(IntList Axes, bool KeepDims) : ReductionOp(Ax
 {
     public override string Name => "ReduceMax";
 
+    // Lowering: a max over (outer, length, inner) when the axes are adjacent.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        ReductionKind.Over(inputs[0], Axes, max: true);
+
     protected override double Seed => double.NegativeInfinity;
 
     protected override double Combine(double accumulator, double value) =>

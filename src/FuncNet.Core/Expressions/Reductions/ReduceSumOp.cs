@@ -5,6 +5,10 @@ internal sealed record ReduceSumOp(IntList Axes, bool KeepDims) : ReductionOp(Ax
 {
     public override string Name => "ReduceSum";
 
+    // Lowering: a sum over (outer, length, inner) when the axes are adjacent.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        ReductionKind.Over(inputs[0], Axes, max: false);
+
     protected override double Seed => 0;
 
     protected override double Combine(double accumulator, double value) => accumulator + value;

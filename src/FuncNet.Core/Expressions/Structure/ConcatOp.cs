@@ -5,6 +5,10 @@ internal sealed record ConcatOp(int Axis) : Op
 {
     public override string Name => "Concat";
 
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("Concat has no native kernel yet");
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         var first = shapes[0];

@@ -8,6 +8,10 @@ internal sealed record PadIntoOp(IntList Begin) : Op
 {
     public override string Name => "PadInto";
 
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("PadInto has no native kernel yet");
+
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         if (shapes[0].Rank != shapes[1].Rank || Begin.Count != shapes[1].Rank)
