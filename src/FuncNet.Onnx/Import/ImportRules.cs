@@ -97,8 +97,10 @@ internal static class ImportRules
         ["Shape"] = c =>
         {
             var x = c.X(0);
-            int start = c.Axis(c.Int("start", 0), x.Rank + 1, "attribute start"), end = (int)Math.Clamp(c.Int("end", x.Rank) < 0 ? c.Int("end", x.Rank) + x.Rank : c.Int("end", x.Rank), start, x.Rank);
-            return new ShapeValue(x, Enumerable.Range(start, end - start).ToArray());
+            // Opset 15's start and end count from the back when negative and are clamped to the rank.
+            int Clamp(long v) => (int)Math.Clamp(v < 0 ? v + x.Rank : v, 0, x.Rank);
+            int start = Clamp(c.Int("start", 0)), end = Clamp(c.Int("end", x.Rank));
+            return new ShapeValue(x, Enumerable.Range(start, Math.Max(0, end - start)).ToArray());
         },
         ["Gather"] = c => c.Value(0) is ShapeValue s && c.Int("axis", 0) == 0
             ? new ShapeValue(s.Of, c.Ints(1).Select(i => s.Axes[c.Axis(i, s.Axes.Length, "index")]).ToArray())
