@@ -70,12 +70,27 @@ public sealed class ExportErrorTests : IDisposable
     }
 
     [Fact]
-    public void TwoValuesWithOneNameAreRefused()
+    public void TwoInputsOrOutputsWithOneNameAreRefused()
     {
-        var x = Expr.Placeholder("w", Shape.Of(3), DType.Float32);
-        var w = Expr.Variable("w", Tensor.Zeros(Shape.Of(3), DType.Float32));
-        var e = Assert.Throws<FuncNetException>(() => Onnx.ExportToBytes([x + w], ["y"], [x], v => v.InitialValue));
-        Assert.Contains("both named 'w'", e.Message);
+        var x = Expr.Placeholder("x", Shape.Of(3), DType.Float32);
+        var other = Expr.Placeholder("x", Shape.Of(3), DType.Float32);
+        var e = Assert.Throws<FuncNetException>(() => Onnx.ExportToBytes([x + other], ["y"], [x, other], v => v.InitialValue));
+        Assert.Contains("both named 'x'", e.Message);
+        e = Assert.Throws<FuncNetException>(() => Onnx.ExportToBytes([x, Relu(x)], ["y", "y"], [x], v => v.InitialValue));
+        Assert.Contains("both named 'y'", e.Message);
+    }
+
+    [Fact]
+    public void VariablesThatShareANameGetDistinctInitializers()
+    {
+        // Two layers left unnamed: both variables are called "w", and nothing feeds an initializer by name.
+        var x = Expr.Placeholder("x", Shape.Of(-1, 2), DType.Float64);
+        var w1 = Expr.Variable("w", Tensor.FromArray(new double[,] { { 1, 0 }, { 0, 1 } }));
+        var w2 = Expr.Variable("w", Tensor.FromArray(new double[,] { { 2, 0 }, { 0, 3 } }));
+        var model = Onnx.ExportToBytes([MatMul(MatMul(x, w1), w2)], ["y"], [x], v => v.InitialValue);
+        Assert.Equal(["w", "w_1"], global::Onnx.ModelProto.Parser.ParseFrom(model).Graph.Initializer.Select(i => i.Name));
+        var y = OnnxRuntimeRunner.Run(model, [("x", Tensor.FromArray(new double[,] { { 1, 1 } }))])[0];
+        Assert.Equal([2.0, 3.0], y.ToDoubleArray());
     }
 
     [Fact]

@@ -142,15 +142,22 @@ internal sealed class OnnxExporter
 
     private string Initializer(Expr node, VariableOp v)
     {
-        Claim(v.VariableName, $"variable '{v.VariableName}'");
+        // Variables have identity, not name equality (two Dense layers left unnamed are both "dense/kernel"), and
+        // nothing feeds an initializer by name, so a repeated name gets a suffix; the first keeps it as it is.
+        var name = v.VariableName;
+        for (var k = 1; _userNames.ContainsKey(name) || name.StartsWith(OnnxGraphWriter.InternalPrefix, StringComparison.Ordinal); k++)
+        {
+            name = $"{v.VariableName}_{k}";
+        }
+        Claim(name, $"variable '{v.VariableName}'");
         var value = _variableValue(node);
         if (value.Shape != node.Shape || value.DType != node.DType)
         {
             throw new ShapeException(
                 $"Onnx.Export: variable '{v.VariableName}' is declared {node.Shape} {node.DType}, but its value is {value.Shape} {value.DType}.");
         }
-        _w.Graph.Initializer.Add(OnnxTensors.ToProto(value, v.VariableName));
-        return v.VariableName;
+        _w.Graph.Initializer.Add(OnnxTensors.ToProto(value, name));
+        return name;
     }
 
     /// <summary>Reserves a user-given name for one value; ONNX names every value uniquely.</summary>
@@ -162,7 +169,7 @@ internal sealed class OnnxExporter
         }
         if (!_userNames.TryAdd(name, what))
         {
-            throw new FuncNetException($"Onnx.Export: {what} and {_userNames[name]} are both named '{name}'; ONNX needs a unique name for each input, output and variable.");
+            throw new FuncNetException($"Onnx.Export: {what} and {_userNames[name]} are both named '{name}'; ONNX Runtime feeds inputs and returns outputs by name, so each needs its own.");
         }
     }
 
