@@ -6,11 +6,13 @@
 #     convolution and pooling kernels;
 #   - NVRTC (libnvrtc11.2, non-free): compiles generated CUDA kernels (also without a GPU, to PTX);
 #   - the Fashion-MNIST data set (dataset-fashion-mnist): /usr/share/datasets/fashion-mnist/*.gz;
-#   - Open MPI 4.1 (openmpi-bin: mpirun; libopenmpi-dev: libmpi.so.40): data-parallel training (docs/distributed.md).
+#   - Open MPI 4.1 (openmpi-bin: mpirun; libopenmpi-dev: libmpi.so.40): data-parallel training (docs/distributed.md);
+#   - python3-onnx: the ONNX checker (scripts/onnx-check.py) that FuncNet.Onnx.Tests runs on every exported model,
+#     and tests/fixtures/onnx/make_fixtures.py (docs/onnx.md).
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(libmkl-rt libopenblas0-pthread libdnnl2 libdnnl-dev libnvrtc11.2 dataset-fashion-mnist openmpi-bin libopenmpi-dev)
+packages=(libmkl-rt libopenblas0-pthread libdnnl2 libdnnl-dev libnvrtc11.2 dataset-fashion-mnist openmpi-bin libopenmpi-dev python3-onnx)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -21,6 +21,7 @@ internal static class TrainCommand
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
         var save = new Option<string?>("--save") { Description = "Save weights and optimizer state to this safetensors file after every epoch (atomically)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by --save; --epochs counts the total, including the epochs already done." };
+        var exportOnnx = new Option<string?>("--export-onnx") { Description = "After training, write the model (images → class probabilities) to this ONNX file, for ONNX Runtime or `funcnet eval`." };
         var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => Data.FashionMnist.DefaultDirectory };
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
@@ -28,7 +29,7 @@ internal static class TrainCommand
         var model = new Option<string>("--model") { Description = "mlp (ReLU hidden layers of --hidden) or cnn (conv 32 3×3, pool, conv 64 3×3, pool, dense 128, dense 10).", DefaultValueFactory = _ => defaults.Model };
         var fashion = new Command("fashion-mnist", "Train an MLP or a CNN on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
         {
-            model, epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, data, outDir, limit, dataParallel,
+            model, epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, exportOnnx, data, outDir, limit, dataParallel,
         };
         fashion.SetAction(parse =>
         {
@@ -45,6 +46,7 @@ internal static class TrainCommand
                 Backend = parse.GetValue(backend),
                 SavePath = parse.GetValue(save),
                 ResumePath = parse.GetValue(resume),
+                ExportOnnxPath = parse.GetValue(exportOnnx),
                 DataDirectory = parse.GetValue(data)!,
                 OutDirectory = parse.GetValue(outDir)!,
                 Limit = parse.GetValue(limit),
@@ -52,7 +54,8 @@ internal static class TrainCommand
             };
             options.Validate();
             OutputFolder.Prepare("--out", options.OutDirectory);
-            if (options.SavePath is { } savePath) { CheckSavable(savePath); }
+            if (options.SavePath is { } savePath) { CheckSavable("--save", savePath); }
+            if (options.ExportOnnxPath is { } onnxPath) { CheckSavable("--export-onnx", onnxPath); }
             using var collective = options.DataParallel ? DataParallelLaunch.Join() : new SingleProcessCollective();
             return DataParallelLaunch.OnEveryRank(collective, () =>
             {
@@ -72,8 +75,8 @@ internal static class TrainCommand
         return new Command("train", "Train a model on a data set.") { fashion };
     }
 
-    /// <summary>Fails now, not after the first epoch, when --save names a place a checkpoint cannot be written.</summary>
-    private static void CheckSavable(string path)
+    /// <summary>Fails now, not after training, when --save or --export-onnx names a place a file cannot be written.</summary>
+    private static void CheckSavable(string option, string path)
     {
         try
         {
@@ -81,7 +84,7 @@ internal static class TrainCommand
         }
         catch (FileWriteException e)
         {
-            throw new UsageException($"--save: {e.Message}");
+            throw new UsageException($"{option}: {e.Message}");
         }
     }
 

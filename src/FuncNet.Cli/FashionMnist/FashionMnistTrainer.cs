@@ -135,8 +135,16 @@ internal static class FashionMnistTrainer
                 output.WriteLine($"saved epoch {epoch} to {path}");
             }
         }
+        if (options.ExportOnnxPath is { } onnx && collective.Rank == 0)
+        {
+            Onnx.Export(onnx, [Softmax(logits)], [OnnxOutputName], [x], session.GetValue);
+            output.WriteLine($"exported the model to {onnx} (ONNX opset {Onnx.Opset}: input 'images' [batch, 784] float32 in [0, 1], output '{OnnxOutputName}' [batch, 10])");
+        }
         return new FashionMnistResult(epochs, confusion, backend.Name);
     }
+
+    /// <summary>The name of the exported model's output.</summary>
+    public const string OnnxOutputName = "probabilities";
 
     /// <summary>ReLU hidden layers of --hidden (He-uniform), then 10 logits (Glorot-uniform).</summary>
     private static Sequential Mlp(TrainOptions options) => new(options.Hidden
@@ -220,4 +228,5 @@ internal static class FashionMnistTrainer
         }
         return (total / split.Count, (double)correct / split.Count, confusion);
     }
+
 }

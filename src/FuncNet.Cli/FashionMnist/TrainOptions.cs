@@ -26,6 +26,9 @@ internal sealed record TrainOptions
     public string? Backend { get; init; }
     public string? SavePath { get; init; }
     public string? ResumePath { get; init; }
+
+    /// <summary>Where to write the trained model as ONNX (images → class probabilities), or null.</summary>
+    public string? ExportOnnxPath { get; init; }
     public string DataDirectory { get; init; } = Data.FashionMnist.DefaultDirectory;
     public string OutDirectory { get; init; } = Path.Combine("out", "fashion-mnist");
     public int? Limit { get; init; }
@@ -55,6 +58,7 @@ internal sealed record TrainOptions
         if (string.IsNullOrWhiteSpace(OutDirectory)) { throw new UsageException("--out: expected a folder for the plots; given an empty path."); }
         if (SavePath is { } save && string.IsNullOrWhiteSpace(save)) { throw new UsageException("--save: expected a checkpoint file path; given an empty path."); }
         if (ResumePath is { } resume && string.IsNullOrWhiteSpace(resume)) { throw new UsageException("--resume: expected a checkpoint file path; given an empty path."); }
+        if (ExportOnnxPath is { } onnx && string.IsNullOrWhiteSpace(onnx)) { throw new UsageException("--export-onnx: expected an .onnx file path; given an empty path."); }
         CheckLayerSizes();
     }
 
