@@ -1,5 +1,6 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu.Mkl;
+using FuncNet.Compilation;
 
 namespace FuncNet.Backends.Cpu;
 

@@ -1,5 +1,7 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using System.Numerics;
+using FuncNet.Expressions;
+using FuncNet.Tensors;
 
 namespace FuncNet.Backends.Cpu;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Numerics;
 using System.Reflection;
+using FuncNet.Expressions;
 
 namespace FuncNet.Backends.Cpu;
 

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using FuncNet.Checkpoints;
 
 namespace FuncNet;
 

@@ -1,4 +1,7 @@
 using FuncNet.Backends.Cuda;
+using FuncNet.Expressions;
+using FuncNet.Tensors;
+
 using static FuncNet.ScalarExpr;
 
 namespace FuncNet.Backends.Tests.Cuda;

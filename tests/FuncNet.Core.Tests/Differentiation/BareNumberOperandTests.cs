@@ -1,5 +1,7 @@
+using FuncNet.Expressions;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

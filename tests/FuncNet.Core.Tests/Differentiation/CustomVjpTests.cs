@@ -1,4 +1,6 @@
+using FuncNet.Expressions;
 using FuncNet.Testing;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

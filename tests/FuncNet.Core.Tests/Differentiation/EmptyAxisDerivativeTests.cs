@@ -1,7 +1,9 @@
-using FuncNet.Testing;
-using FsCheck;
 using FsCheck.Fluent;
+using FsCheck;
+using FuncNet.Expressions;
+using FuncNet.Testing;
 using FuncNet.Tests.Support;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

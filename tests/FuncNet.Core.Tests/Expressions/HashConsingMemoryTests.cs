@@ -1,4 +1,6 @@
+using FuncNet.Expressions;
 using FuncNet.Tests.Support;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Expressions;

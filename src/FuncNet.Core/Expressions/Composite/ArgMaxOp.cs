@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The index of the largest element along an axis (the first on ties), as Int32. Not differentiable: no gradient flows.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>(x − max) − ln Σ exp(x − max) along an axis: the stable log of a softmax.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>exp(x − max) / Σ exp(x − max) along an axis: finite for any finite logits.</summary>

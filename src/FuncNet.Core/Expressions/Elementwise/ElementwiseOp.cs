@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// An op whose output element is a scalar formula of the broadcast input elements. The formula is the op's

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// Argument number Index of a map body: a scalar stand-in for one element of a map's input. Symbols are

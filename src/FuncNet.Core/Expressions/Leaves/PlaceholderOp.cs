@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>A named input fed at run time. Identity is the unique id, never the name.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>A named, trainable value with an initial tensor. Identity is the unique id, never the name.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The maximum over axes. Its gradient is shared equally among tied maxima, as in TensorFlow.</summary>

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The number of elements along some axes of x, as a scalar of x's dtype; x's values are not read. It lets

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Broadcasts x to a fixed shape, numpy style.</summary>

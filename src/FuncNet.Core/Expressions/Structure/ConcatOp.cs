@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Joins tensors along an existing axis; every other dimension must agree.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Inserts axes of length 1 at the given positions of the output.</summary>

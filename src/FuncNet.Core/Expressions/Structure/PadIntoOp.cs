@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// Places a block into zeros of a reference node's shape (values not read) at offset Begin: the adjoint of

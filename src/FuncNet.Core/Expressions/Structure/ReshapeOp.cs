@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The same elements, row-major, seen with another shape; one target dimension may be -1 (inferred).</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>A box of x: Begin[i] ≤ index &lt; Begin[i] + Size[i] on each axis; a size of -1 runs to the end (TensorFlow's tf.slice).</summary>

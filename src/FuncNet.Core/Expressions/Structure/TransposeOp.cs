@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Permutes axes: output axis i is input axis Permutation[i].</summary>
