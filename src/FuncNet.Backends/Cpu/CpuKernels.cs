@@ -1,5 +1,5 @@
-using System.Numerics.Tensors;
 using System.Numerics;
+using System.Numerics.Tensors;
 using FuncNet.Expressions;
 using FuncNet.Tensors;
 

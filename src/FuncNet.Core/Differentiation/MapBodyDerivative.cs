@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using FuncNet.Expressions;
 using FuncNet.Rewriting;
 
 namespace FuncNet.Differentiation;

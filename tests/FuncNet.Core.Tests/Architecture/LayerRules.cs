@@ -16,14 +16,14 @@ public static partial class LayerRules
 {
     /// <summary>The layers, earliest first: a file may depend on its own layer and those before it.</summary>
     /// <remarks>
-    /// "" is the folder's root (the exception hierarchy every layer throws). Rewriting comes before the
-    /// transformations because differentiation uses it (stabilize before differentiating, simplify a map's
-    /// derivative), while rewriting needs nothing from them; vmap comes before differentiation because a custom
-    /// VJP batches its rules with vmap's walk; checkpoints come before training because Session saves them.
+    /// "" is the folder's root (the exception hierarchy every layer throws). docs/design.md explains where this
+    /// differs from the data path: the kernel-kind vocabulary comes before the ops that state their lowering in it;
+    /// rewriting comes before the transformations, which use it; vmap comes before differentiation, whose custom
+    /// VJPs batch with vmap's walk; checkpoints come before training, whose Session saves them.
     /// </remarks>
     public static readonly IReadOnlyList<string> Order =
     [
-        "", "Tensors", "Expressions", "Rewriting", "Transforms", "Differentiation", "Lowering", "Compilation",
+        "", "Tensors", "Lowering", "Expressions", "Rewriting", "Transforms", "Differentiation", "Compilation",
         "Checkpoints", "Training", "Interop",
     ];
 

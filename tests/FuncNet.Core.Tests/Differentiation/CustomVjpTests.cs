@@ -1,6 +1,5 @@
-using FuncNet.Expressions;
 using FuncNet.Testing;
-
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

@@ -1,9 +1,8 @@
-using FsCheck.Fluent;
-using FsCheck;
-using FuncNet.Expressions;
 using FuncNet.Testing;
+using FsCheck;
+using FsCheck.Fluent;
 using FuncNet.Tests.Support;
-
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Tensors;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
 

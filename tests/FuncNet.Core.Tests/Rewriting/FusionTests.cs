@@ -1,11 +1,10 @@
+using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using FsCheck;
-using FuncNet.Expressions;
-using FuncNet.Rewriting;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
-
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Rewriting;

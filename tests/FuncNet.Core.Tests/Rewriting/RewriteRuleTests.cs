@@ -1,10 +1,9 @@
+using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using FsCheck;
-using FuncNet.Rewriting;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
-
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Rewriting;

@@ -1,3 +1,5 @@
+using FuncNet.Tensors;
+
 namespace FuncNet.Expressions;
 
 /// <summary>

@@ -1,4 +1,4 @@
-using FuncNet.Expressions;
+using FuncNet.Tensors;
 
 namespace FuncNet;
 
