@@ -6,11 +6,13 @@ namespace FuncNet.Tests.Architecture;
 /// The namespace rule of docs/design.md ("Layers and namespaces"), checked on FuncNet.Core's source text.
 /// A top-level folder of src/FuncNet.Core is a layer; the layers are ordered, and a file may use only its own
 /// layer and earlier ones. A file declaring a public type is in the facade namespace <c>FuncNet</c> (users need
-/// no other using); any other file is in its layer's namespace, <c>FuncNet.&lt;Layer&gt;</c>. Dependencies are read
-/// from <c>using FuncNet.X</c> directives, qualified <c>FuncNet.X.</c> names, names of facade-namespace types (public
-/// ones, and internal ones beside them such as op records) declared only in later layers, and members that only a later layer adds to a facade partial class, called through the class
-/// (<c>Ops.Eval</c>). Text, not semantics: comments and string literals are ignored, and an instance member or
-/// operator that a later layer adds to a facade type (<c>x.Eval()</c>, tensor <c>+</c>) is not seen. Each violation names the file and says what to write instead.
+/// no other using); any other file is in its layer's namespace, <c>FuncNet.&lt;Layer&gt;</c>.
+/// Dependencies are read from <c>using FuncNet.X</c> directives and qualified <c>FuncNet.X.</c> names; from names
+/// of facade-namespace types (public ones, and internal ones beside them such as op records) declared only in
+/// later layers; and from members that only a later layer adds to a facade partial class, called through the
+/// class (<c>Ops.Eval</c>). Text, not semantics: comments and string literals are ignored, and an instance member
+/// or operator that a later layer adds to a facade type (<c>x.Eval()</c>, tensor <c>+</c>) is not seen.
+/// Each violation names the file and says what to write instead.
 /// </summary>
 public static partial class LayerRules
 {
