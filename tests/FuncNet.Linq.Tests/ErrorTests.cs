@@ -1,3 +1,4 @@
+using FuncNet.Lowering;
 using FuncNet.Transforms;
 
 using static FuncNet.Ops;
@@ -61,5 +62,6 @@ public class ErrorTests
         internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType) => inputs[0];
         internal override Expr?[] Vjp(Expr node, Expr gradient) => [gradient];
         internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => tangents[0];
+        internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) => new ReferenceOnlyKind("a test op");
     }
 }

@@ -136,11 +136,13 @@ public sealed class CpuBackend : IBackend
     /// <inheritdoc />
     public IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype)
     {
+        ArgumentNullException.ThrowIfNull(node);
         var inputDTypes = node.Inputs.Select(i => i.DType).ToArray();
+        var kind = node.Op.Lower(inputShapes, inputDTypes, shape, dtype);
         var kernel = dtype switch
         {
-            DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, node.Op, inputShapes, shape),
-            DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, node.Op, inputShapes, shape),
+            DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, kind, inputShapes, shape),
+            DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, kind, inputShapes, shape),
             _ => null,
         };
         // Everything without a specialization runs its reference kernel on the same host arrays.

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet.Backends.Cpu;
@@ -14,20 +15,16 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Below this many elements a kernel runs on one thread: a parallel launch costs more than it saves.</summary>
     private const int ParallelThreshold = 1 << 17;
 
-    /// <summary>A kernel specialized to these shapes, or null when this backend has none for the op.</summary>
-    public static IKernel? Prepare(IGemm gemm, Op op, IReadOnlyList<Shape> inputs, Shape shape) => op switch
+    /// <summary>A kernel for the kind of node lowered to these shapes, or null when this backend has none for it (or for its layout).</summary>
+    public static IKernel? Prepare(IGemm gemm, KernelKind kind, IReadOnlyList<Shape> inputs, Shape shape) => kind switch
     {
-        ElementwiseOp e => ElementwiseKernel.TryCreate(e, inputs, shape),
-        MatMulOp m => new GemmKernel(gemm, m, inputs[0], inputs[1], shape),
-        ReduceSumOp r => ReduceKernel.TryCreate(inputs[0], r.Axes, max: false),
-        ReduceMaxOp r => ReduceKernel.TryCreate(inputs[0], r.Axes, max: true),
-        SumToOp => ReduceKernel.TryCreate(inputs[0], new IntList(Broadcasting.BroadcastAxes(shape, inputs[0])), max: false),
-        SoftmaxOp s when s.Axis == inputs[0].Rank - 1 => new SoftmaxKernel(inputs[0], log: false),
-        LogSoftmaxOp s when s.Axis == inputs[0].Rank - 1 => new SoftmaxKernel(inputs[0], log: true),
-        BroadcastLikeOp or BroadcastToOp => BroadcastKernel.TryCreate(inputs[0], shape),
-        ReshapeOp or ExpandDimsOp => new CopyKernel(shape.Size),
-        TransposeOp t when t.Permutation.Count == 2 => new TransposeKernel(inputs[0][0], inputs[0][1]),
-        SizeOfOp s => new FillKernel(T.CreateTruncating(s.Count(inputs[0]))),
+        ElementwiseKind e => ElementwiseKernel.TryCreate(e, inputs, shape),
+        GemmKind g => new GemmKernel(gemm, g),
+        ReductionKind r => new ReduceKernel(r.Outer, r.Length, r.Inner, r.Max),
+        RowSoftmaxKind s => new SoftmaxKernel(s.Rows, s.Length, s.Log),
+        CopyKind c => new CopyKernel(c.Size),
+        StridedCopyKind c => new StridedCopyKernel(c),
+        FillKind f => new FillKernel(T.CreateTruncating(f.Value)),
         _ => null,
     };
 
@@ -52,10 +49,12 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         private readonly int[] _rowStrides;
         private readonly T[]?[]? _expanded;
         private readonly BroadcastLayout[] _original;
+        private readonly int[] _used;
         private T[] _output = [];
 
-        private ElementwiseKernel(BroadcastLayout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand)
+        private ElementwiseKernel(BroadcastLayout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand, int[] used)
         {
+            _used = used;
             _layouts = layouts;
             _original = layouts;
             _total = shape.Size;
@@ -82,13 +81,14 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             }
         }
 
-        public static IKernel? TryCreate(ElementwiseOp op, IReadOnlyList<Shape> inputs, Shape shape)
+        public static IKernel? TryCreate(ElementwiseKind kind, IReadOnlyList<Shape> nodeInputs, Shape shape)
         {
+            var inputs = kind.Inputs.Select(i => nodeInputs[i]).ToArray();
             for (var d = 0; d <= shape.Rank; d++)
             {
-                var layouts = new BroadcastLayout[inputs.Count];
+                var layouts = new BroadcastLayout[inputs.Length];
                 var ok = true;
-                for (var k = 0; k < inputs.Count && ok; k++)
+                for (var k = 0; k < inputs.Length && ok; k++)
                 {
                     var l = BroadcastLayouts.Classify(inputs[k], shape, d);
                     ok = l.HasValue;
@@ -99,8 +99,8 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                     var inner = 1;
                     for (var a = d; a < shape.Rank; a++) { inner *= shape[a]; }
                     var expand = layouts.Any(l => l is BroadcastLayout.Row or BroadcastLayout.Column) && inner < 2 * Vector<T>.Count;
-                    var kernel = ElementwiseCompiler.Get<T>(op, layouts.Select(l => l is BroadcastLayout.Scalar || (l is BroadcastLayout.Column && !expand)).ToArray());
-                    return new ElementwiseKernel(layouts, d, shape, kernel, expand);
+                    var kernel = ElementwiseCompiler.Get<T>(kind.Formula, layouts.Select(l => l is BroadcastLayout.Scalar || (l is BroadcastLayout.Column && !expand)).ToArray());
+                    return new ElementwiseKernel(layouts, d, shape, kernel, expand, kind.Inputs.ToArray());
                 }
             }
             return null;
@@ -114,7 +114,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             }
             for (var k = 0; k < _inputs.Length; k++)
             {
-                var data = ((CpuTensor)inputs[k]).As<T>();
+                var data = ((CpuTensor)inputs[_used[k]]).As<T>();
                 if (_expanded?[k] is { } full)
                 {
                     Expand(data, full, _original[k]);
@@ -183,46 +183,30 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
     // ---- GEMM -------------------------------------------------------------------------------------------
 
-    /// <summary>MatMul as GEMM calls with the transpose flags passed through, one per (broadcast) batch.</summary>
-    private sealed class GemmKernel : IKernel
+    /// <summary>A (batched) GEMM as one call per batch, transpose flags passed through.</summary>
+    private sealed class GemmKernel(IGemm gemm, GemmKind g) : IKernel
     {
-        private readonly IGemm _gemm;
-        private readonly MatMulOp _op;
-        private readonly int _m, _n, _k, _lda, _ldb, _sizeA, _sizeB;
-        private readonly int[] _mapA, _mapB;
-
-        public GemmKernel(IGemm gemm, MatMulOp op, Shape a, Shape b, Shape shape)
-        {
-            _gemm = gemm;
-            _op = op;
-            var rank = shape.Rank;
-            (_m, _n) = (shape[-2], shape[-1]);
-            _k = op.TransposeA ? a[-2] : a[-1];
-            (_lda, _ldb) = (a[-1], b[-1]);
-            (_sizeA, _sizeB) = (a[-2] * a[-1], b[-2] * b[-1]);
-            var batchShape = new Shape(shape.Take(rank - 2).ToArray());
-            _mapA = Broadcasting.SourceIndices(new Shape(a.Take(a.Rank - 2).ToArray()), batchShape);
-            _mapB = Broadcasting.SourceIndices(new Shape(b.Take(b.Rank - 2).ToArray()), batchShape);
-        }
+        private readonly T _alpha = T.CreateTruncating(g.Alpha), _beta = T.CreateTruncating(g.Beta);
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
             // An empty product writes nothing: no GEMM call, whose leading dimensions would be 0 and whose
             // pointers would not describe live buffers.
-            if (_m == 0 || _n == 0)
+            if (g.M == 0 || g.N == 0)
             {
                 return;
             }
             T[] a = ((CpuTensor)inputs[0]).As<T>(), b = ((CpuTensor)inputs[1]).As<T>(), c = ((CpuTensor)output).As<T>();
-            for (var batch = 0; batch < _mapA.Length; batch++)
+            var sizeC = g.M * g.N;
+            for (var batch = 0; batch < g.Batches; batch++)
             {
-                if (_k == 0)
+                if (g.K == 0)
                 {
-                    Array.Clear(c, batch * _m * _n, _m * _n);
+                    Array.Clear(c, batch * sizeC, sizeC);
                     continue;
                 }
-                _gemm.Gemm(_op.TransposeA, _op.TransposeB, _m, _n, _k, T.One, a, _mapA[batch] * _sizeA, _lda,
-                           b, _mapB[batch] * _sizeB, _ldb, T.Zero, c, batch * _m * _n, _n);
+                gemm.Gemm(g.TransposeA, g.TransposeB, g.M, g.N, g.K, _alpha, a, g.OffsetsA[batch], g.Lda,
+                          b, g.OffsetsB[batch], g.Ldb, _beta, c, batch * sizeC, g.Ldc);
             }
         }
     }
@@ -235,23 +219,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         private readonly int _outer, _length, _inner;
         private readonly bool _max;
 
-        private ReduceKernel(int outer, int length, int inner, bool max) => (_outer, _length, _inner, _max) = (outer, length, inner, max);
-
-        public static IKernel? TryCreate(Shape x, IntList axes, bool max)
-        {
-            for (var i = 1; i < axes.Count; i++)
-            {
-                if (axes[i] != axes[i - 1] + 1) { return null; }
-            }
-            int outer = 1, length = 1, inner = 1;
-            for (var a = 0; a < x.Rank; a++)
-            {
-                if (axes.Count == 0 || a < axes[0]) { outer *= x[a]; }
-                else if (a <= axes[^1]) { length *= x[a]; }
-                else { inner *= x[a]; }
-            }
-            return new ReduceKernel(outer, length, inner, max);
-        }
+        public ReduceKernel(int outer, int length, int inner, bool max) => (_outer, _length, _inner, _max) = (outer, length, inner, max);
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
@@ -311,13 +279,13 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
     /// row by row through vectorized primitives; short rows (the curriculum's two classes) are done for the
     /// whole tensor at once, so the exponentials and logarithms still run vectorized.
     /// </summary>
-    private sealed class SoftmaxKernel(Shape x, bool log) : IKernel
+    private sealed class SoftmaxKernel(int rows, int length, bool log) : IKernel
     {
-        private readonly int _length = x.Rank == 0 ? 1 : x[-1];
+        private readonly int _length = length;
         // A row is never longer than the whole tensor, and an empty tensor needs no scratch: sizing it by the
         // row length would allocate Int32.MaxValue elements for a (0, 2147483647) input.
-        private readonly T[] _scratch = new T[x.Size];
-        private readonly T[] _rowValues = new T[x.Size / Math.Max(1, x.Rank == 0 ? 1 : x[-1])];
+        private readonly T[] _scratch = new T[rows * length];
+        private readonly T[] _rowValues = new T[rows];
 
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
@@ -385,47 +353,6 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
 
     // ---- data movement ----------------------------------------------------------------------------------
 
-    /// <summary>A broadcast materialized by copies: a full copy, a fill, repeated rows or per-row fills.</summary>
-    private sealed class BroadcastKernel : IKernel
-    {
-        private readonly BroadcastLayout _layout;
-        private readonly int _rows, _inner;
-
-        private BroadcastKernel(BroadcastLayout layout, int rows, int inner) => (_layout, _rows, _inner) = (layout, rows, inner);
-
-        public static IKernel? TryCreate(Shape x, Shape shape)
-        {
-            for (var d = 0; d <= shape.Rank; d++)
-            {
-                if (BroadcastLayouts.Classify(x, shape, d) is { } layout)
-                {
-                    var rows = 1;
-                    for (var a = 0; a < d; a++) { rows *= shape[a]; }
-                    return new BroadcastKernel(layout, rows, shape.Size / Math.Max(1, rows));
-                }
-            }
-            return null;
-        }
-
-        public void Run(DeviceTensor[] inputs, DeviceTensor output)
-        {
-            var input = ((CpuTensor)inputs[0]).As<T>();
-            var result = ((CpuTensor)output).As<T>();
-            var total = _rows * _inner;
-            switch (_layout)
-            {
-                case BroadcastLayout.Full: input.AsSpan(0, total).CopyTo(result); break;
-                case BroadcastLayout.Scalar: result.AsSpan(0, total).Fill(input[0]); break;
-                case BroadcastLayout.Row:
-                    for (var r = 0; r < _rows; r++) { input.AsSpan(0, _inner).CopyTo(result.AsSpan(r * _inner, _inner)); }
-                    break;
-                default:
-                    for (var r = 0; r < _rows; r++) { result.AsSpan(r * _inner, _inner).Fill(input[r]); }
-                    break;
-            }
-        }
-    }
-
     /// <summary>A plain copy (a reshape the plan could not alias).</summary>
     private sealed class CopyKernel(int size) : IKernel
     {
@@ -439,31 +366,51 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         public void Run(DeviceTensor[] inputs, DeviceTensor output) => ((CpuTensor)output).As<T>().AsSpan(0, output.Shape.Size).Fill(value);
     }
 
-    /// <summary>A 2-D transpose in cache-sized blocks.</summary>
-    private sealed class TransposeKernel(int rows, int cols) : IKernel
+    /// <summary>
+    /// A transpose or broadcast as one walk over the output: the innermost axis is a span copy (stride 1), a
+    /// fill (stride 0) or a gather; the outer axes step an odometer. The kind has merged axes already, so a
+    /// bias broadcast is a row copy per row and a full one a single copy.
+    /// </summary>
+    private sealed class StridedCopyKernel(StridedCopyKind kind) : IKernel
     {
+        private readonly int[] _dims = kind.Dims.ToArray();
+        private readonly int[] _strides = kind.Strides.ToArray();
+        private readonly int _size = kind.Size;
+
         public void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            // Empty: nothing to move, and a loop over 2147483647 rows in steps of 32 would overflow and never end.
-            // A non-empty matrix has rows ≤ Shape.MaxSize, so i0 + block cannot overflow.
-            if (rows == 0 || cols == 0)
+            if (_size == 0)
             {
                 return;
             }
             var input = ((CpuTensor)inputs[0]).As<T>();
             var result = ((CpuTensor)output).As<T>();
-            const int block = 32;
-            for (var i0 = 0; i0 < rows; i0 += block)
+            if (_dims.Length == 0)
             {
-                for (var j0 = 0; j0 < cols; j0 += block)
+                result[0] = input[0];
+                return;
+            }
+            var rank = _dims.Length;
+            int inner = _dims[^1], stride = _strides[^1];
+            Span<int> index = stackalloc int[rank];
+            var source = 0;
+            for (var start = 0; start < _size; start += inner)
+            {
+                var dst = result.AsSpan(start, inner);
+                if (stride == 1) { input.AsSpan(source, inner).CopyTo(dst); }
+                else if (stride == 0) { dst.Fill(input[source]); }
+                else
                 {
-                    for (var i = i0; i < Math.Min(rows, i0 + block); i++)
-                    {
-                        for (var j = j0; j < Math.Min(cols, j0 + block); j++)
-                        {
-                            result[j * rows + i] = input[i * cols + j];
-                        }
-                    }
+                    for (var i = 0; i < inner; i++) { dst[i] = input[source + i * stride]; }
+                }
+                // Step the outer axes (all but the last) like an odometer.
+                for (var a = rank - 2; a >= 0; a--)
+                {
+                    index[a]++;
+                    source += _strides[a];
+                    if (index[a] < _dims[a]) { break; }
+                    source -= _strides[a] * index[a];
+                    index[a] = 0;
                 }
             }
         }

@@ -23,17 +23,6 @@ internal delegate void ElementwiseKernel<T>(T[][] inputs, int[] starts, int[] ro
 internal static class ElementwiseCompiler
 {
     private static readonly ConcurrentDictionary<(string Formula, string Kinds, Type T), Delegate> Cache = new();
-    private static readonly ConcurrentDictionary<(Op Op, int Kinds, Type T), Delegate> ByOp = new();
-
-    /// <summary>The kernel for an op with the given argument kinds; looked up by op first, so a plan's steady state does no formula work.</summary>
-    public static ElementwiseKernel<T> Get<T>(ElementwiseOp op, bool[] scalarArgs) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var kinds = 0;
-        for (var i = 0; i < scalarArgs.Length; i++) { kinds |= scalarArgs[i] ? 1 << i : 0; }
-        kinds |= scalarArgs.Length << 24;
-        return (ElementwiseKernel<T>)ByOp.GetOrAdd((op, kinds, typeof(T)), _ =>
-            Get<T>(op.Formula(Enumerable.Range(0, scalarArgs.Length).Select(ScalarExpr.Arg).ToArray()), scalarArgs));
-    }
 
     /// <summary>The kernel for a formula, compiled once per formula text, argument kinds and element type.</summary>
     public static ElementwiseKernel<T> Get<T>(ScalarExpr formula, bool[] scalarArgs) where T : unmanaged, IFloatingPointIeee754<T>

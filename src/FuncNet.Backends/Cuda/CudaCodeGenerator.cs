@@ -227,6 +227,26 @@ internal static class CudaCodeGenerator
     }
 
     /// <summary>
+    /// Writes one value to every element: <c>entry(out, n, bits)</c>, where bits holds the value as a double's
+    /// 64-bit pattern (an integer for Int32 outputs), so one compiled kernel serves every value.
+    /// </summary>
+    public static string Fill(DType dtype, string entry = Entry)
+    {
+        var t = CType(dtype);
+        var value = dtype == DType.Int32 ? "(int)bits" : $"({t})__longlong_as_double(bits)";
+        return $$"""
+            namespace {{entry}}_ns {
+            extern "C" __global__ void {{entry}}({{t}}* __restrict__ out, long long n, long long bits)
+            {
+                const {{t}} value = {{value}};
+                for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)blockDim.x * gridDim.x) { out[i] = value; }
+            }
+            }
+
+            """;
+    }
+
+    /// <summary>
     /// Softmax or log-softmax along the last axis, one block per row, stable (the row maximum is subtracted
     /// first): <c>entry(out, in, rows, length)</c>.
     /// </summary>

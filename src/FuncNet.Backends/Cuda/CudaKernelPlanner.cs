@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet.Backends.Cuda;
@@ -14,24 +15,25 @@ internal static class CudaKernelPlanner
     private const long MaxGrid = 1 << 20;
 
     /// <summary>The step for <paramref name="op"/> with inputs of the given shapes and dtypes, producing <paramref name="shape"/>.</summary>
-    public static CudaStep Plan(Op op, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype)
+    public static CudaStep Plan(Op op, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype) =>
+        Plan(op.Lower(inputs, inputDTypes, shape, dtype), inputs, inputDTypes, shape, dtype);
+
+    /// <summary>The step for a node lowered to <paramref name="kind"/>; a kind or layout this backend cannot do is a <see cref="FallbackStep"/>.</summary>
+    public static CudaStep Plan(KernelKind kind, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype)
     {
         var floats = dtype.IsFloat() && inputDTypes.All(d => d == dtype);
-        return op switch
+        return kind switch
         {
-            ElementwiseOp e => Elementwise(e.Formula(Enumerable.Range(0, inputs.Count).Select(ScalarExpr.Arg).ToArray()),
-                                           Enumerable.Range(0, inputs.Count).ToArray(), inputs, inputDTypes, shape, dtype, $"elementwise {e.Name}"),
-            BroadcastLikeOp or BroadcastToOp => Elementwise(ScalarExpr.Arg(0), [0], [inputs[0]], [inputDTypes[0]], shape, dtype, $"broadcast {op.Name}"),
-            TransposeOp t when t.Permutation.Count <= CudaStrides.MaxRank =>
-                Strided(CudaStrides.Transpose(inputs[0], t.Permutation), inputDTypes[0], shape, dtype),
-            MatMulOp m when floats => Gemm(m, inputs[0], inputs[1], shape, dtype),
-            ReduceSumOp r when floats => Reduction(inputs[0], r.Axes, max: false, dtype),
-            ReduceMaxOp r when floats => Reduction(inputs[0], r.Axes, max: true, dtype),
-            SumToOp when floats => Reduction(inputs[0], new IntList(Broadcasting.BroadcastAxes(shape, inputs[0])), max: false, dtype),
-            SoftmaxOp s when floats && s.Axis == inputs[0].Rank - 1 => Softmax(inputs[0], log: false, dtype),
-            LogSoftmaxOp s when floats && s.Axis == inputs[0].Rank - 1 => Softmax(inputs[0], log: true, dtype),
-            ReshapeOp or ExpandDimsOp when inputDTypes[0] == dtype => new CopyStep((long)shape.Size * dtype.SizeInBytes()),
-            _ => new FallbackStep($"{op.Name} has no CUDA kernel"),
+            ElementwiseKind e => Elementwise(e.Formula, e.Inputs.ToArray(), e.Inputs.Select(i => inputs[i]).ToArray(),
+                                             e.Inputs.Select(i => inputDTypes[i]).ToArray(), shape, dtype, e.Describe()),
+            StridedCopyKind c when inputDTypes[0] == dtype => StridedCopy(c, dtype),
+            GemmKind g when floats => new GemmStep(dtype, g),
+            ReductionKind r when floats => Reduction(r, dtype),
+            RowSoftmaxKind s when floats => Softmax(s, dtype),
+            CopyKind c when inputDTypes[0] == dtype => new CopyStep((long)c.Size * dtype.SizeInBytes()),
+            FillKind f => Fill(f, shape, dtype),
+            ReferenceOnlyKind r => new FallbackStep(r.Reason),
+            _ => new FallbackStep($"{kind.Describe()} has no CUDA kernel for inputs {string.Join(", ", inputDTypes)} → {dtype}"),
         };
     }
 
@@ -70,51 +72,43 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(source, used, [shape.Size, inner], strides, Grid(shape.Size), $"{kind} [{string.Join(",", final)}]", final);
     }
 
-    /// <summary>A copy through explicit strides (a transpose).</summary>
-    private static CudaStep Strided(CudaStrides strides, DType input, Shape shape, DType dtype)
+    /// <summary>A transpose or broadcast: a dense run is a device copy, anything else a copy through explicit strides.</summary>
+    private static CudaStep StridedCopy(StridedCopyKind c, DType dtype)
     {
-        var source = CudaCodeGenerator.Elementwise(ScalarExpr.Arg(0), [input], [CudaLayout.Strided], dtype);
-        return new GeneratedStep(source, [0], [shape.Size, 1], [strides], Grid(shape.Size), "transpose [Strided]", [CudaLayout.Strided]);
+        if (c.Dims.Count == 0 || (c.Dims.Count == 1 && c.Strides[0] == 1))
+        {
+            return new CopyStep((long)c.Size * dtype.SizeInBytes());
+        }
+        if (c.Dims.Count > CudaStrides.MaxRank)
+        {
+            return new FallbackStep($"{c.Describe()}: rank {c.Dims.Count} > {CudaStrides.MaxRank}");
+        }
+        var strides = new CudaStrides(c.Dims.Select(d => (long)d).ToArray(), c.Strides.Select(s => (long)s).ToArray());
+        var source = CudaCodeGenerator.Elementwise(ScalarExpr.Arg(0), [dtype], [CudaLayout.Strided], dtype);
+        return new GeneratedStep(source, [0], [c.Size, 1], [strides], Grid(c.Size), "strided copy [Strided]", [CudaLayout.Strided]);
     }
+
+    /// <summary>A fill with a value known at planning time, passed as its 64-bit pattern so one kernel serves every value.</summary>
+    private static CudaStep Fill(FillKind f, Shape shape, DType dtype) =>
+        new GeneratedStep(CudaCodeGenerator.Fill(dtype), [], [shape.Size, FillBits(f.Value, dtype)], [], Grid(shape.Size), "fill", []);
+
+    /// <summary>The value's bits as the fill kernel reads them: a double, or an int for Int32 outputs.</summary>
+    private static long FillBits(double value, DType dtype) =>
+        dtype == DType.Int32 ? (long)value : BitConverter.DoubleToInt64Bits(value);
 
     /// <summary>The backends' shared classification: how an input reads an output split at axis <paramref name="d"/>, or null.</summary>
     // CudaLayout extends BroadcastLayout's four values (same order) with Strided.
     internal static CudaLayout? Classify(Shape s, Shape output, int d) =>
         BroadcastLayouts.Classify(s, output, d) is { } layout ? (CudaLayout)layout : null;
 
-    private static CudaStep Gemm(MatMulOp op, Shape a, Shape b, Shape shape, DType dtype)
+    private static CudaStep Reduction(ReductionKind r, DType dtype)
     {
-        var rank = shape.Rank;
-        var batchShape = new Shape(shape.Take(rank - 2).ToArray());
-        return new GemmStep(dtype, op.TransposeA, op.TransposeB, shape[-2], shape[-1], op.TransposeA ? a[-2] : a[-1], a[-1], b[-1],
-            Broadcasting.SourceIndices(new Shape(a.Take(a.Rank - 2).ToArray()), batchShape),
-            Broadcasting.SourceIndices(new Shape(b.Take(b.Rank - 2).ToArray()), batchShape),
-            a[-2] * a[-1], b[-2] * b[-1]);
+        var rows = r.Inner == 1;
+        var source = CudaCodeGenerator.Reduction(dtype, r.Max, rows);
+        var grid = rows ? (uint)Math.Clamp(r.Outer, 1, MaxGrid) : Grid((long)r.Outer * r.Inner);
+        return new GeneratedStep(source, [0], [r.Outer, r.Length, r.Inner], [], grid, $"{(r.Max ? "max" : "sum")} over {(rows ? "rows" : "columns")}", []);
     }
 
-    private static CudaStep Reduction(Shape x, IntList axes, bool max, DType dtype)
-    {
-        for (var i = 1; i < axes.Count; i++)
-        {
-            if (axes[i] != axes[i - 1] + 1) { return new FallbackStep("a reduction over non-adjacent axes"); }
-        }
-        long outer = 1, length = 1, inner = 1;
-        for (var a = 0; a < x.Rank; a++)
-        {
-            if (axes.Count == 0 || a < axes[0]) { outer *= x[a]; }
-            else if (a <= axes[^1]) { length *= x[a]; }
-            else { inner *= x[a]; }
-        }
-        var rows = inner == 1;
-        var source = CudaCodeGenerator.Reduction(dtype, max, rows);
-        var grid = rows ? (uint)Math.Clamp(outer, 1, MaxGrid) : Grid(outer * inner);
-        return new GeneratedStep(source, [0], [outer, length, inner], [], grid, $"{(max ? "max" : "sum")} over {(rows ? "rows" : "columns")}", []);
-    }
-
-    private static CudaStep Softmax(Shape x, bool log, DType dtype)
-    {
-        long length = x.Rank == 0 ? 1 : x[-1];
-        var rows = x.Size / Math.Max(1, length);
-        return new GeneratedStep(CudaCodeGenerator.Softmax(dtype, log), [0], [rows, length], [], (uint)Math.Clamp(rows, 1, MaxGrid), log ? "log-softmax" : "softmax", []);
-    }
+    private static CudaStep Softmax(RowSoftmaxKind s, DType dtype) =>
+        new GeneratedStep(CudaCodeGenerator.Softmax(dtype, s.Log), [0], [s.Rows, s.Length], [], (uint)Math.Clamp(s.Rows, 1, MaxGrid), s.Log ? "log-softmax" : "softmax", []);
 }

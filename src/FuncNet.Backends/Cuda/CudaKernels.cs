@@ -81,65 +81,54 @@ internal static class CudaKernels
     /// cuBLAS's GEMM with the operands swapped and the transpose flags passed through unchanged. Batches
     /// with regular strides (including a broadcast operand, stride 0) become one strided-batched call.
     /// </summary>
-    private sealed unsafe class GemmKernel(CudaBackend backend, GemmStep g) : DeviceKernel(backend)
+    private sealed unsafe class GemmKernel(CudaBackend backend, GemmStep step) : DeviceKernel(backend)
     {
-        private readonly long _strideA = Stride(g.MapA, g.SizeA);
-        private readonly long _strideB = Stride(g.MapB, g.SizeB);
-
-        /// <summary>The element stride between batches, or -1 when the batch map is irregular.</summary>
-        private static long Stride(int[] map, int size)
-        {
-            if (map.All(m => m == 0)) { return 0; }
-            return map.Select((m, b) => m == b).All(x => x) ? size : -1;
-        }
-
         public override void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
             CudaTensor a = Device(inputs[0]), b = Device(inputs[1]), c = Device(output);
             if (output.Shape.Size == 0) { return; }
             using var stream = Backend.EnterStream();
-            var e = g.DType.SizeInBytes();
+            var g = step.Gemm;
+            var e = step.DType.SizeInBytes();
             if (g.K == 0)
             {
                 Backend.Driver.Check(Backend.Driver.cuMemsetD8Async(c.Pointer, 0, (nuint)c.Bytes, Backend.Stream), "cuMemsetD8Async");
                 return;
             }
-            var batches = g.MapA.Length;
-            var opA = g.TransA ? Cublas.OpT : Cublas.OpN;
-            var opB = g.TransB ? Cublas.OpT : Cublas.OpN;
+            var batches = g.Batches;
+            var opA = g.TransposeA ? Cublas.OpT : Cublas.OpN;
+            var opB = g.TransposeB ? Cublas.OpT : Cublas.OpN;
             var blas = Backend.Blas;
             var h = Backend.BlasHandle;
             long strideC = (long)g.M * g.N;
-            if (batches > 1 && _strideA >= 0 && _strideB >= 0)
+            float alphaF = (float)g.Alpha, betaF = (float)g.Beta;
+            double alphaD = g.Alpha, betaD = g.Beta;
+            if (batches > 1 && g.StrideA >= 0 && g.StrideB >= 0)
             {
-                if (g.DType == DType.Float32)
+                if (step.DType == DType.Float32)
                 {
-                    float alpha = 1, beta = 0;
-                    Cublas.Check(blas.cublasSgemmStridedBatched(h, opB, opA, g.N, g.M, g.K, &alpha, b.Pointer, g.Ldb, _strideB, a.Pointer, g.Lda, _strideA,
-                                                                &beta, c.Pointer, g.N, strideC, batches), "cublasSgemmStridedBatched");
+                    Cublas.Check(blas.cublasSgemmStridedBatched(h, opB, opA, g.N, g.M, g.K, &alphaF, b.Pointer, g.Ldb, g.StrideB, a.Pointer, g.Lda, g.StrideA,
+                                                                &betaF, c.Pointer, g.Ldc, strideC, batches), "cublasSgemmStridedBatched");
                 }
                 else
                 {
-                    double alpha = 1, beta = 0;
-                    Cublas.Check(blas.cublasDgemmStridedBatched(h, opB, opA, g.N, g.M, g.K, &alpha, b.Pointer, g.Ldb, _strideB, a.Pointer, g.Lda, _strideA,
-                                                                &beta, c.Pointer, g.N, strideC, batches), "cublasDgemmStridedBatched");
+                    Cublas.Check(blas.cublasDgemmStridedBatched(h, opB, opA, g.N, g.M, g.K, &alphaD, b.Pointer, g.Ldb, g.StrideB, a.Pointer, g.Lda, g.StrideA,
+                                                                &betaD, c.Pointer, g.Ldc, strideC, batches), "cublasDgemmStridedBatched");
                 }
                 return;
             }
             for (var batch = 0; batch < batches; batch++)
             {
-                var pa = a.Pointer + (ulong)((long)g.MapA[batch] * g.SizeA * e);
-                var pb = b.Pointer + (ulong)((long)g.MapB[batch] * g.SizeB * e);
+                var pa = a.Pointer + (ulong)((long)g.OffsetsA[batch] * e);
+                var pb = b.Pointer + (ulong)((long)g.OffsetsB[batch] * e);
                 var pc = c.Pointer + (ulong)(batch * strideC * e);
-                if (g.DType == DType.Float32)
+                if (step.DType == DType.Float32)
                 {
-                    float alpha = 1, beta = 0;
-                    Cublas.Check(blas.cublasSgemm_v2(h, opB, opA, g.N, g.M, g.K, &alpha, pb, g.Ldb, pa, g.Lda, &beta, pc, g.N), "cublasSgemm_v2");
+                    Cublas.Check(blas.cublasSgemm_v2(h, opB, opA, g.N, g.M, g.K, &alphaF, pb, g.Ldb, pa, g.Lda, &betaF, pc, g.Ldc), "cublasSgemm_v2");
                 }
                 else
                 {
-                    double alpha = 1, beta = 0;
-                    Cublas.Check(blas.cublasDgemm_v2(h, opB, opA, g.N, g.M, g.K, &alpha, pb, g.Ldb, pa, g.Lda, &beta, pc, g.N), "cublasDgemm_v2");
+                    Cublas.Check(blas.cublasDgemm_v2(h, opB, opA, g.N, g.M, g.K, &alphaD, pb, g.Ldb, pa, g.Lda, &betaD, pc, g.Ldc), "cublasDgemm_v2");
                 }
             }
         }

@@ -85,11 +85,4 @@ internal sealed class CudaStrides
         }
         return new CudaStrides(output.Select(d => (long)d).ToArray(), strides);
     }
-
-    /// <summary>The strides of a transpose: output axis a reads input axis permutation[a].</summary>
-    public static CudaStrides Transpose(Shape input, IReadOnlyList<int> permutation)
-    {
-        var dense = input.Strides();
-        return new CudaStrides(permutation.Select(p => (long)input[p]).ToArray(), permutation.Select(p => (long)dense[p]).ToArray());
-    }
 }

@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet.Backends.Cuda;
 
 /// <summary>
@@ -20,8 +22,8 @@ internal abstract record CudaStep;
 /// <param name="Layouts">For elementwise kernels, how each passed input is read; empty for the others.</param>
 internal sealed record GeneratedStep(string Source, int[] Inputs, long[] Scalars, CudaStrides[] Strides, uint Grid, string Kind, CudaLayout[] Layouts) : CudaStep;
 
-/// <summary>A row-major (batched) GEMM C = op(A)·op(B) through cuBLAS; batch b reads A's batch MapA[b] and B's MapB[b].</summary>
-internal sealed record GemmStep(DType DType, bool TransA, bool TransB, int M, int N, int K, int Lda, int Ldb, int[] MapA, int[] MapB, int SizeA, int SizeB) : CudaStep;
+/// <summary>A row-major (batched) GEMM through cuBLAS in <paramref name="DType"/>, with the geometry its op lowered to.</summary>
+internal sealed record GemmStep(DType DType, GemmKind Gemm) : CudaStep;
 
 /// <summary>A device-to-device copy of the whole input (a reshape the plan did not alias).</summary>
 internal sealed record CopyStep(long Bytes) : CudaStep;

@@ -1,5 +1,6 @@
 using FuncNet.Differentiation;
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Transforms;
 
 namespace FuncNet;
@@ -20,6 +21,10 @@ internal sealed record CustomVjpOp(
     Func<IReadOnlyList<Expr>, IReadOnlyList<Expr>, Expr>? Forward) : Op, IInlinedOp
 {
     public override string Name => OpName;
+
+    // Lowering: plans inline the body before lowering, so this node never reaches a backend.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("a custom-VJP node: plans inline its body before lowering");
 
     private string Where => $"CustomVjp '{OpName}'";
 

@@ -1,9 +1,11 @@
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>
 /// An operation: the one place that defines it. Each op states its shape and dtype rule, its reference
 /// kernel (the oracle every backend must agree with), its reverse rule (VJP, written in Expr) and its
-/// forward rule (JVP); elementwise ops also state one scalar formula that every code generator uses.
+/// forward rule (JVP), its batching rule and its lowering to a kernel kind; elementwise ops also state one scalar formula that every code generator uses.
 /// Ops are records: two ops with equal attributes are equal, which is what makes hash-consing work.
 /// </summary>
 public abstract record Op
@@ -29,6 +31,14 @@ public abstract record Op
 
     /// <summary>The forward rule: the tangent of the output from the inputs' tangents (null means zero); null when zero.</summary>
     internal abstract Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents);
+
+    /// <summary>
+    /// The lowering: which backend-neutral <see cref="KernelKind"/> computes this node at concrete input
+    /// shapes and dtypes, with its geometry (GEMM dimensions, reduction extents, strides) worked out here, once.
+    /// Backends switch on the kind; <see cref="ReferenceOnlyKind"/> says (with the reason) that every backend
+    /// runs <see cref="Reference"/> instead.
+    /// </summary>
+    internal abstract KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype);
 
     /// <summary>How <see cref="Expr.ToString"/> prints the node, given its printed inputs.</summary>
     internal virtual string Format(IReadOnlyList<string> inputs) => $"{Name}({string.Join(", ", inputs)})";

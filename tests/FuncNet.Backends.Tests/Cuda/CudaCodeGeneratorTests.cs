@@ -125,8 +125,10 @@ public class CudaCodeGeneratorTests
     {
         Assert.IsType<FallbackStep>(CudaKernelPlanner.Plan(new ArgMaxOp(-1), [Shape.Of(3, 4)], [DType.Float32], Shape.Of(3), DType.Int32));
         var gemm = Assert.IsType<GemmStep>(CudaKernelPlanner.Plan(new MatMulOp(true, false), [Shape.Of(2, 5, 3), Shape.Of(5, 4)], [DType.Float32, DType.Float32], Shape.Of(2, 3, 4), DType.Float32));
-        Assert.Equal((3, 4, 5), (gemm.M, gemm.N, gemm.K));
-        Assert.Equal([0, 1], gemm.MapA);
-        Assert.Equal([0, 0], gemm.MapB);
+        Assert.Equal((3, 4, 5), (gemm.Gemm.M, gemm.Gemm.N, gemm.Gemm.K));
+        // A's two batches of 5×3 lie 15 elements apart; B (no batch axes) is shared by both.
+        Assert.Equal([0, 15], gemm.Gemm.OffsetsA);
+        Assert.Equal([0, 0], gemm.Gemm.OffsetsB);
+        Assert.Equal((15L, 0L), (gemm.Gemm.StrideA, gemm.Gemm.StrideB));
     }
 }

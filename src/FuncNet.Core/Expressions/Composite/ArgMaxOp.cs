@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 
 namespace FuncNet;
 
@@ -6,6 +7,10 @@ namespace FuncNet;
 internal sealed record ArgMaxOp(int Axis) : Op
 {
     public override string Name => "ArgMax";
+
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("ArgMax has no native kernel yet");
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

@@ -1,9 +1,15 @@
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>Int32 class indices to one-hot rows of length Depth (a new last axis); out-of-range indices give all zeros, as in TensorFlow.</summary>
 internal sealed record OneHotOp(int Depth, DType ResultDType) : Op
 {
     public override string Name => "OneHot";
+
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("OneHot has no native kernel yet");
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 
 namespace FuncNet;
 
@@ -6,6 +7,10 @@ namespace FuncNet;
 internal sealed record SoftmaxOp(int Axis) : Op
 {
     public override string Name => "Softmax";
+
+    // Lowering: rows along the last axis; other axes run the reference kernel.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        RowSoftmaxKind.Along(inputs[0], Axis, log: false);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (shapes[0], RequireSameFloat(dtypes));
 

@@ -1,3 +1,4 @@
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet.Expressions;
@@ -15,6 +16,10 @@ internal abstract record ElementwiseOp : Op
 
     /// <summary>The scalar formula of the op over its arguments.</summary>
     internal abstract ScalarExpr Formula(IReadOnlyList<ScalarExpr> args);
+
+    // Lowering: the formula is the kernel on every backend, so an elementwise op declares nothing more.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        ElementwiseKind.Of(Name, Formula, inputs.Count);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet.Expressions;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace FuncNet.Expressions;
 internal sealed record MapSymbolOp(int Index, DType SymbolDType) : Op
 {
     public override string Name => "Symbol";
+
+    // Lowering: like a leaf, bound (to the map's input), not computed; it exists only inside Map bodies.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (Shape.Scalar, SymbolDType);
 

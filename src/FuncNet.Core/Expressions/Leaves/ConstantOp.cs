@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace FuncNet;
 internal sealed record ConstantOp(Tensor Value, bool Weak) : Op
 {
     public override string Name => "Constant";
+
+    // Lowering: a leaf: the plan binds its value.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (Value.Shape, Value.DType);
 

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 
 namespace FuncNet;
 
@@ -6,6 +7,10 @@ namespace FuncNet;
 internal sealed record PlaceholderOp(long Identity, string PlaceholderName, Shape DeclaredShape, DType DeclaredDType) : Op
 {
     public override string Name => "Placeholder";
+
+    // Lowering: a leaf: the plan binds the feed.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (DeclaredShape, DeclaredDType);
 

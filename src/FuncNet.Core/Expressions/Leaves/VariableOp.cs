@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 
 namespace FuncNet;
 
@@ -6,6 +7,10 @@ namespace FuncNet;
 internal sealed record VariableOp(long Identity, string VariableName, Tensor InitialValue) : Op
 {
     public override string Name => "Variable";
+
+    // Lowering: a leaf: the plan binds the stored value.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new BoundKind();
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (InitialValue.Shape, InitialValue.DType);
 

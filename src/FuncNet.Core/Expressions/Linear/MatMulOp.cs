@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -11,6 +12,10 @@ namespace FuncNet;
 internal sealed record MatMulOp(bool TransposeA, bool TransposeB) : Op
 {
     public override string Name => "MatMul";
+
+    // Lowering: the product as GEMM calls, transposes passed as flags; the only place its geometry is computed.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        GemmKind.For(TransposeA, TransposeB, inputs[0], inputs[1], shape);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
@@ -37,32 +42,24 @@ internal sealed record MatMulOp(bool TransposeA, bool TransposeB) : Op
     internal override Tensor Reference(IReadOnlyList<Tensor> inputs, Shape outputShape, DType outputDType)
     {
         Tensor a = inputs[0], b = inputs[1];
-        var rank = outputShape.Rank;
-        int m = outputShape[-2], n = outputShape[-1];
-        var k = TransposeA ? a.Shape[-2] : a.Shape[-1];
-        var batchShape = new Shape(outputShape.Take(rank - 2).ToArray());
-        var batches = batchShape.Size;
-        var mapA = Broadcasting.SourceIndices(new Shape(a.Shape.Take(a.Rank - 2).ToArray()), batchShape);
-        var mapB = Broadcasting.SourceIndices(new Shape(b.Shape.Take(b.Rank - 2).ToArray()), batchShape);
-        int rowsA = a.Shape[-2], colsA = a.Shape[-1], rowsB = b.Shape[-2], colsB = b.Shape[-1];
+        // The oracle walks the same geometry that backends receive, so the two cannot disagree about it.
+        var g = GemmKind.For(TransposeA, TransposeB, a.Shape, b.Shape, outputShape);
         var result = new double[outputShape.Size];
-        for (var batch = 0; batch < batches; batch++)
+        for (var batch = 0; batch < g.Batches; batch++)
         {
-            var offA = mapA[batch] * rowsA * colsA;
-            var offB = mapB[batch] * rowsB * colsB;
-            var offC = batch * m * n;
-            for (var i = 0; i < m; i++)
+            int offA = g.OffsetsA[batch], offB = g.OffsetsB[batch], offC = batch * g.M * g.N;
+            for (var i = 0; i < g.M; i++)
             {
-                for (var j = 0; j < n; j++)
+                for (var j = 0; j < g.N; j++)
                 {
                     var sum = 0.0;
-                    for (var p = 0; p < k; p++)
+                    for (var p = 0; p < g.K; p++)
                     {
-                        var av = a.GetDouble(offA + (TransposeA ? p * colsA + i : i * colsA + p));
-                        var bv = b.GetDouble(offB + (TransposeB ? j * colsB + p : p * colsB + j));
+                        var av = a.GetDouble(offA + (TransposeA ? p * g.Lda + i : i * g.Lda + p));
+                        var bv = b.GetDouble(offB + (TransposeB ? j * g.Ldb + p : p * g.Ldb + j));
                         sum += av * bv;
                     }
-                    result[offC + i * n + j] = sum;
+                    result[offC + i * g.N + j] = sum;
                 }
             }
         }

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -7,6 +8,10 @@ namespace FuncNet;
 internal sealed record ReduceMaxOp(IntList Axes, bool KeepDims) : ReductionOp(Axes, KeepDims)
 {
     public override string Name => "ReduceMax";
+
+    // Lowering: a max over (outer, length, inner) when the axes are adjacent.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        ReductionKind.Over(inputs[0], Axes, max: true);
 
     protected override double Seed => double.NegativeInfinity;
 

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -7,6 +8,10 @@ namespace FuncNet;
 internal sealed record ReduceSumOp(IntList Axes, bool KeepDims) : ReductionOp(Axes, KeepDims)
 {
     public override string Name => "ReduceSum";
+
+    // Lowering: a sum over (outer, length, inner) when the axes are adjacent.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        ReductionKind.Over(inputs[0], Axes, max: false);
 
     protected override double Seed => 0;
 

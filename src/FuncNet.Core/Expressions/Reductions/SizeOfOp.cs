@@ -1,3 +1,4 @@
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet.Expressions;
@@ -10,6 +11,10 @@ namespace FuncNet.Expressions;
 internal sealed record SizeOfOp(IntList Axes) : Op
 {
     public override string Name => "SizeOf";
+
+    // Lowering: the count is known once the shapes are: a fill, reading nothing.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new FillKind(Count(inputs[0]));
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) =>
         (Shape.Scalar, dtypes[0].IsFloat() ? dtypes[0] : DType.Float64);

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -7,6 +8,10 @@ namespace FuncNet;
 internal sealed record BroadcastLikeOp : Op
 {
     public override string Name => "BroadcastLike";
+
+    // Lowering: the first input copied out to the second's shape (the second is not read).
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        StridedCopyKind.Broadcast(inputs[0], shape);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 
 namespace FuncNet;
 
@@ -6,6 +7,10 @@ namespace FuncNet;
 internal sealed record BroadcastToOp(Shape Target) : Op
 {
     public override string Name => "BroadcastTo";
+
+    // Lowering: the input copied out to the target shape.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        StridedCopyKind.Broadcast(inputs[0], shape);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

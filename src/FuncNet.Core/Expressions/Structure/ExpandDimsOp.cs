@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -7,6 +8,10 @@ namespace FuncNet;
 internal sealed record ExpandDimsOp(IntList Axes) : Op
 {
     public override string Name => "ExpandDims";
+
+    // Lowering: the same elements under a new shape: a copy where the plan cannot alias it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new CopyKind(shape.Size);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

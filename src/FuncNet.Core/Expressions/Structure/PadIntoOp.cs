@@ -1,3 +1,4 @@
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet.Expressions;
@@ -9,6 +10,10 @@ namespace FuncNet.Expressions;
 internal sealed record PadIntoOp(IntList Begin) : Op
 {
     public override string Name => "PadInto";
+
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("PadInto has no native kernel yet");
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

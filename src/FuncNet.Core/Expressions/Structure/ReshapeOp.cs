@@ -1,3 +1,4 @@
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -6,6 +7,10 @@ namespace FuncNet;
 internal sealed record ReshapeOp(IntList Target) : Op
 {
     public override string Name => "Reshape";
+
+    // Lowering: the same elements under a new shape: a copy where the plan cannot alias it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new CopyKind(shape.Size);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes) => (Resolve(shapes[0]), dtypes[0]);
 

@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -7,6 +8,10 @@ namespace FuncNet;
 internal sealed record SliceOp(IntList Begin, IntList Size) : Op
 {
     public override string Name => "Slice";
+
+    // Lowering: reference-only on every backend until a kernel kind covers it.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        new ReferenceOnlyKind("Slice has no native kernel yet");
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

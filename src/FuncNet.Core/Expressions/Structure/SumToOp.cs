@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -10,6 +11,10 @@ namespace FuncNet;
 internal sealed record SumToOp : Op
 {
     public override string Name => "SumTo";
+
+    // Lowering: a sum over the axes along which the target broadcasts.
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        ReductionKind.Over(inputs[0], Broadcasting.BroadcastAxes(shape, inputs[0]), max: false);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

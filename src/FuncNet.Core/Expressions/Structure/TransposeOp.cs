@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Lowering;
 using FuncNet.Tensors;
 
 namespace FuncNet;
@@ -7,6 +8,10 @@ namespace FuncNet;
 internal sealed record TransposeOp(IntList Permutation) : Op
 {
     public override string Name => "Transpose";
+
+    // Lowering: a strided copy (output axis a reads input axis Permutation[a]).
+    internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
+        StridedCopyKind.Transpose(inputs[0], Permutation);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
