@@ -80,8 +80,8 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
 
     /// <summary>
     /// ∂body/∂symbol, simplified: a differentiation of the body graph. Differentiation and rewriting are later
-    /// layers than the op catalogue, so the map does not call them; <c>FuncNet.Differentiation.MapBodyDerivative</c> installs
-    /// them here when the assembly loads (the dependency is inverted, not hidden: nothing else sets this).
+    /// layers than the op catalogue, so the map does not call them; <c>FuncNet.Differentiation.MapBodyDerivative</c>
+    /// installs them here when the assembly loads (the dependency is inverted, not hidden: nothing else sets this).
     /// </summary>
     internal static Func<Expr, Expr, Expr> BodyDerivative { get; private set; } = (_, _) =>
         throw new InvalidOperationException("No derivative of map bodies is installed; FuncNet.Differentiation.MapBodyDerivative does that when FuncNet.Core loads.");
