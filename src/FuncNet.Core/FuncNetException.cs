@@ -101,3 +101,14 @@ public class DistributedException : FuncNetException
     /// </summary>
     public bool RaisedOnEveryRank { get; }
 }
+
+/// <summary>
+/// An index tensor holds a value outside the axis it indexes (Gather, Take, Embedding, ScatterAdd). Checked when
+/// the plan runs, on every backend, before any element is read or written: the message names the op, the index,
+/// its position and the axis length.
+/// </summary>
+public class IndexException : FuncNetException
+{
+    /// <summary>Creates the exception.</summary>
+    public IndexException(string message) : base(message) { }
+}

@@ -18,6 +18,8 @@ public class LoweringCoverageTests
 
     private static readonly Expr X = P("x", 2, 3), Row = P("row", 3);
 
+    private static readonly Expr Ids = Expr.Placeholder("ids", Shape.Of(4), DType.Int32), Key = Expr.Placeholder("key", Shape.Of(2), DType.Int32);
+
     /// <summary>One node per non-elementwise op type at a typical layout (elementwise ops come from the CUDA catalogue's graph).</summary>
     private static readonly Dictionary<Type, Func<Expr>> Samples = new()
     {
@@ -43,6 +45,12 @@ public class LoweringCoverageTests
         [typeof(ArgMaxOp)] = () => Expr.Make(new ArgMaxOp(1), X),
         [typeof(OneHotOp)] = () => Expr.Make(new OneHotOp(4, DType.Float64), Expr.Placeholder("labels", Shape.Of(3), DType.Int32)),
         [typeof(CustomVjpOp)] = () => CustomVjp("Twice", xs => xs[0] * 2.0, (xs, y, g) => [g * 2.0], X),
+        [typeof(GatherOp)] = () => Take(X, Ids, 1),
+        [typeof(ScatterAddOp)] = () => ScatterAdd(P("updates", 2, 4), Ids, X, 1),
+        [typeof(SplitKeyOp)] = () => SplitKey(Key, 3),
+        [typeof(RandomUniformOp)] = () => RandomUniform(Key, [2, 3], DType.Float64),
+        [typeof(RandomNormalOp)] = () => RandomNormal(Key, [2, 3], DType.Float64),
+        [typeof(BernoulliOp)] = () => Bernoulli(Key, 0.3, [2, 3], DType.Float64),
     };
 
     private const string NoKernelYet = "no native kernel kind yet: runs its reference kernel on the host";
@@ -62,13 +70,22 @@ public class LoweringCoverageTests
         [typeof(CastOp)] = "CPU kernels are compiled for one float type; a cast reads one type and writes another",
     };
 
+    private static readonly Dictionary<Type, string> OnCuda = new(EveryBackend)
+    {
+        [typeof(GatherOp)] = GatherNeedsAStatusWord,
+        [typeof(ScatterAddOp)] = GatherNeedsAStatusWord,
+    };
+
+    private const string GatherNeedsAStatusWord =
+        "the generated gather reports a bad index through a status word, which the generated-kernel launch does not pass yet; the host kernel checks every index";
+
     /// <summary>What runs through the reference kernel on each backend, and why.</summary>
     private static readonly Dictionary<string, Dictionary<Type, string>> ReferenceOnly = new()
     {
         ["managed"] = OnCpu,
         ["mkl"] = OnCpu,
         ["openblas"] = OnCpu,
-        ["cuda"] = EveryBackend,
+        ["cuda"] = OnCuda,
     };
 
     public static TheoryData<string> BackendNames => new(ReferenceOnly.Keys);

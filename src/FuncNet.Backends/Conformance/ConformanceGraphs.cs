@@ -12,7 +12,7 @@ public sealed record ConformanceCase(string Name, IReadOnlyList<Shape> Shapes, F
 /// The conformance graphs every backend must agree with the Reference backend on (with their gradients): each
 /// specialized kernel and layout — fused maps with row, column, scalar and general broadcasts, GEMM with every
 /// transpose flag, batches and vectors, reductions, softmax, views, short rows, zero-length axes, sizes that run
-/// in parallel.
+/// in parallel, gathers and scatters, random draws.
 /// Shared by the test suite, `funcnet selftest` and the CUDA kernel compilation test.
 /// </summary>
 public static class ConformanceGraphs
@@ -83,6 +83,21 @@ public static class ConformanceGraphs
             MatMul(x[2], x[3]),
             MatMul(x[3], x[4], true, false),
         ]),
+        // Gather along each axis with repeated indices, with a batch dim, its adjoint ScatterAdd, and draws from
+        // fixed keys (uniform, normal, Bernoulli, dropout) that multiply the inputs, so their gradients carry them.
+        new("GatherScatterAndRandomDraws", [Shape.Of(5, 4), Shape.Of(3, 6)], (x, dtype) =>
+        {
+            var ids = Expr.Constant(Tensor.Create(Shape.Of(2, 3), [4, 0, 4, 1, 2, 3]));
+            var perRow = Expr.Constant(Tensor.Create(Shape.Of(5, 2), [3, 0, 1, 1, 2, 3, 0, 0, 3, 2]));
+            var key = RandomKey(2026);
+            return
+            [
+                Take(x[0], ids, 0), Take(x[1], ids, 1), Gather(x[0], perRow, 1, 1), Embedding(x[0], perRow),
+                ScatterAdd(x[1], Expr.Constant(Tensor.FromArray(new[] { 1, 1, 0 })), Slice(x[1], [0, 0], [2, -1]), 0),
+                x[1] * RandomUniform(key, [3, 6], dtype), RandomNormal(KeyAt(key, 1), [3, 6], dtype) * x[1],
+                Bernoulli(KeyAt(key, 2), 0.4, [5, 4], dtype) * x[0], Dropout(x[0], 0.3, KeyAt(key, 3), training: true),
+            ];
+        }),
     ];
 
     /// <summary>The case with this name.</summary>

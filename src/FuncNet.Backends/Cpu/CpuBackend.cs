@@ -139,11 +139,17 @@ public sealed class CpuBackend : IBackend
         ArgumentNullException.ThrowIfNull(node);
         var inputDTypes = node.Inputs.Select(i => i.DType).ToArray();
         var kind = node.Op.Lower(inputShapes, inputDTypes, shape, dtype);
-        var kernel = dtype switch
+        var kernel = kind switch
         {
-            DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, kind, inputShapes, shape),
-            DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, kind, inputShapes, shape),
-            _ => null,
+            // Kinds that read Int32 indices or keys beside (or instead of) values: typed by their output alone.
+            GatherKind g => GatherKernel.For(g, dtype),
+            RandomKind r => new RandomKernel(r, dtype),
+            _ => dtype switch
+            {
+                DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, kind, inputShapes, shape),
+                DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, kind, inputShapes, shape),
+                _ => null,
+            },
         };
         // Everything without a specialization runs its reference kernel on the same host arrays.
         return kernel ?? new ReferenceBackend.ReferenceKernel(node.Op, shape, dtype);

@@ -32,9 +32,24 @@ internal static class CudaKernelPlanner
             RowSoftmaxKind s when floats => Softmax(s, dtype),
             CopyKind c when inputDTypes[0] == dtype => new CopyStep((long)c.Size * dtype.SizeInBytes()),
             FillKind f => Fill(f, shape, dtype),
+            RandomKind r => Random(r, dtype),
             ReferenceOnlyKind r => new FallbackStep(r.Reason),
             _ => new FallbackStep($"{kind.Describe()} has no CUDA kernel for inputs {string.Join(", ", inputDTypes)} → {dtype}"),
         };
+    }
+
+    /// <summary>A counter-based draw or key split: <c>entry(out, key, perKey, total)</c>, the Reference backend's bits.</summary>
+    private static GeneratedStep Random(RandomKind r, DType dtype)
+    {
+        var total = (long)r.Keys * r.PerKey;
+        var source = r.Distribution switch
+        {
+            RandomDistribution.Split => CudaRandomAndGatherKernels.SplitKernel(),
+            RandomDistribution.Uniform => CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Uniform, dtype),
+            RandomDistribution.Normal => CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Normal, dtype),
+            _ => CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Bernoulli, dtype, r.P),
+        };
+        return new GeneratedStep(CudaRandomAndGatherKernels.PhiloxPrelude + source, [0], [Math.Max(1, r.PerKey), total], [], Grid(total), r.Describe(), []);
     }
 
     private static uint Grid(long work) => (uint)Math.Clamp((work + CudaCodeGenerator.BlockSize - 1) / CudaCodeGenerator.BlockSize, 1, MaxGrid);

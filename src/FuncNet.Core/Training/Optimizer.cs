@@ -21,11 +21,15 @@ public abstract class Optimizer
     /// <summary>A short name for messages, e.g. <c>GradientDescent</c>.</summary>
     public abstract string Name { get; }
 
-    /// <summary>A step minimizing <paramref name="loss"/> over every variable it depends on.</summary>
+    /// <summary>
+    /// A step minimizing <paramref name="loss"/> over every variable it depends on, except the keys of
+    /// <see cref="RandomKeyStream"/>s, which the step advances instead.
+    /// </summary>
     public TrainingStep Minimize(Expr loss)
     {
         ArgumentNullException.ThrowIfNull(loss);
-        return Minimize(loss, GraphWalk.Topological([loss]).Where(n => n.IsVariable).ToArray());
+        // Keys of random streams are variables too, but advanced, not trained.
+        return Minimize(loss, GraphWalk.Topological([loss]).Where(n => n.IsVariable && RandomKeyStream.Of(n) is null).ToArray());
     }
 
     /// <summary>A step minimizing <paramref name="loss"/> over the given variables only.</summary>
@@ -55,7 +59,8 @@ public abstract class Optimizer
     /// A step applying given <paramref name="gradients"/> (one per variable, of its shape and dtype) to
     /// <paramref name="variables"/>, as <c>tf.train.Optimizer.apply_gradients</c>: the gradients may be any
     /// expressions, for example placeholders fed with gradients averaged across data-parallel workers.
-    /// <paramref name="loss"/> is the scalar the step reports; it may be a placeholder too.
+    /// <paramref name="loss"/> is the scalar the step reports; it may be a placeholder too. Every
+    /// <see cref="RandomKeyStream"/> whose key the loss or the gradients read is advanced by the step.
     /// </summary>
     public TrainingStep ApplyGradients(Expr loss, IReadOnlyList<Expr> variables, IReadOnlyList<Expr> gradients)
     {
@@ -84,6 +89,7 @@ public abstract class Optimizer
             assignments.Add(new Assignment(v, Update(context, v, g)));
         }
         assignments.AddRange(context.SlotAssignments);
+        assignments.AddRange(RandomKeyStream.AdvancesFor([loss, .. gradients]));
         return new TrainingStep(loss, variables, context.Slots, assignments);
     }
 

@@ -54,6 +54,10 @@ public class ConformanceTests
     public void LargeEnoughToRunInParallel(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(LargeEnoughToRunInParallel));
 
     /// <summary>A new case in the shared list must get its own test row above.</summary>
+    [SkippableTheory, MemberData(nameof(Cases))]
+    public void GatherScatterAndRandomDraws(string backend, DType dtype) =>
+        AgreeWithReference(backend, dtype, nameof(GatherScatterAndRandomDraws));
+
     [Fact]
     public void EveryConformanceCaseHasATest() =>
         Assert.All(FuncNet.Backends.Conformance.ConformanceGraphs.All, c => Assert.NotNull(typeof(ConformanceTests).GetMethod(c.Name)));

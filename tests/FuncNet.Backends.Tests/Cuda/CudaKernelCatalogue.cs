@@ -31,6 +31,25 @@ internal static class CudaKernelCatalogue
         ];
     }
 
+    /// <summary>
+    /// Every random and gather/scatter kernel <see cref="CudaRandomAndGatherKernels"/> writes in one dtype, each with
+    /// its own entry name, behind the Philox prelude: one translation unit for NVRTC.
+    /// </summary>
+    public static (string Unit, string[] Entries) RandomAndGatherKernels(DType dtype)
+    {
+        var entries = Enumerable.Range(0, 6).Select(i => $"random_gather_{i}").ToArray();
+        string[] bodies =
+        [
+            CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Uniform, dtype, 0, entries[0]),
+            CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Normal, dtype, 0, entries[1]),
+            CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Bernoulli, dtype, 0.25, entries[2]),
+            CudaRandomAndGatherKernels.SplitKernel(entries[3]),
+            CudaRandomAndGatherKernels.GatherKernel(dtype, scatter: false, entries[4]),
+            CudaRandomAndGatherKernels.GatherKernel(dtype, scatter: true, entries[5]),
+        ];
+        return (CudaRandomAndGatherKernels.PhiloxPrelude + CudaCodeGenerator.TranslationUnit(bodies), entries);
+    }
+
     /// <summary>The graphs: every conformance graph and the catalogue graph, with their input shapes.</summary>
     public static IEnumerable<(string Name, Func<Expr[], DType, Expr[]> Build, Shape[] Shapes)> Graphs =>
         FuncNet.Backends.Conformance.ConformanceGraphs.All.Select(g => (g.Name, g.Build, g.Shapes.ToArray()))

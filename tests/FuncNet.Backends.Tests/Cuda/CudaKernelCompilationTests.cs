@@ -56,6 +56,23 @@ public class CudaKernelCompilationTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"{bodies.Length} kernels took {watch.Elapsed}");
     }
 
+    [SkippableTheory, MemberData(nameof(Targets))]
+    public void EveryRandomAndGatherKernelCompilesToPtx(int architecture, DType dtype)
+    {
+        var nvrtc = CudaEnvironment.RequireNvrtc();
+        var (unit, entries) = CudaKernelCatalogue.RandomAndGatherKernels(dtype);
+        var ptx = nvrtc.CompileToPtx(unit, $"random_gather_{architecture}_{dtype}.cu", CudaCompiler.Options(architecture));
+        Assert.Contains($".target sm_{architecture}", ptx);
+        foreach (var entry in entries)
+        {
+            Assert.True(ptx.Contains($".entry {entry}(", StringComparison.Ordinal), $"kernel {entry} missing from the PTX");
+        }
+        // The Philox rounds are there (the multiplications by the round constants), and the gather never reads past
+        // a bad index: the bounds test branches to the status update.
+        Assert.Contains("mul.hi.u32", ptx);
+        Assert.Contains("atom.global.min.s32", ptx);
+    }
+
     [SkippableFact]
     public void TheCompilerCachesPtxInMemoryAndOnDisk()
     {

@@ -27,6 +27,12 @@ public class OpCatalogueGradientTests
     /// <summary>A constant in the dtype of <paramref name="like"/>, so that a case builds in Float32 as in Float64.</summary>
     private static Expr Like(Tensor value, Expr like) => Expr.Constant(value.Cast(like.DType));
 
+    /// <summary>A constant Int32 index tensor.</summary>
+    private static Expr Ints(int[] values, params int[] shape) => Expr.Constant(Tensor.Create(Shape.Of(shape), values));
+
+    /// <summary>A random key computed from a (2, 3) placeholder.</summary>
+    private static Expr KeyOf(Expr x) => Cast(Slice(Reshape(x, 6), [0], [2]) * 1000.0, DType.Int32);
+
     private static readonly Dictionary<Type, Case> Differentiable = new()
     {
         [typeof(AbsOp)] = new([T(S23, 1)], x => Abs(x[0])),
@@ -69,6 +75,9 @@ public class OpCatalogueGradientTests
         [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
         [typeof(CustomVjpOp)] = new([T(S23, 55), T(S23, 56)], x => CustomVjpTests.ScaledTanh(x[0], x[1])),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
+        // Repeated indices (row 2 twice), indices of rank 2, and a batch dim; ScatterAdd sums into repeats.
+        [typeof(GatherOp)] = new([T(Shape.Of(3, 4), 57)], x => Take(x[0], Ints([2, 0, 2, 1], 2, 2), 0) + ReduceSum(Gather(Square(x[0]), Ints([3, 0, 1, 1, 2, 2], 3, 2), 1, 1))),
+        [typeof(ScatterAddOp)] = new([T(Shape.Of(2, 3), 58)], x => Square(ScatterAdd(x[0], Ints([1, 1], 2), Like(T(Shape.Of(4, 3), 59), x[0]), 0))),
     };
 
     /// <summary>
@@ -93,6 +102,11 @@ public class OpCatalogueGradientTests
         [typeof(PlaceholderOp)] = _ => Expr.Placeholder("other", S23),
         [typeof(VariableOp)] = _ => Expr.Variable("v", Tensor.Ones(S23)),
         [typeof(MapSymbolOp)] = _ => Expr.Make(new MapSymbolOp(0, DType.Float64)),
+        // Random ops draw from a key (here Int32 words made from x): a discrete seed, so nothing flows to it.
+        [typeof(SplitKeyOp)] = x => SplitKey(KeyOf(x), 3),
+        [typeof(RandomUniformOp)] = x => RandomUniform(KeyOf(x), [2, 3], DType.Float64),
+        [typeof(RandomNormalOp)] = x => RandomNormal(KeyOf(x), [2, 3], DType.Float64),
+        [typeof(BernoulliOp)] = x => Bernoulli(KeyOf(x), 0.5, [2, 3], DType.Float64),
     };
 
     private static IEnumerable<Type> CatalogueOps() =>
