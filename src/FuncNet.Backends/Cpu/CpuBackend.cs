@@ -1,6 +1,7 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu.Mkl;
 using FuncNet.Compilation;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Cpu;
 

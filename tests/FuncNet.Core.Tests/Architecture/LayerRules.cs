@@ -117,7 +117,7 @@ public static partial class LayerRules
         }
         foreach (Match m in TypeToken().Matches(file.Code))
         {
-            if (index.FacadeTypeLayer.TryGetValue(m.Groups[1].Value, out var layer) && Rank(layer) > file.Rank)
+            if (index.FacadeTypeLayer.TryGetValue(m.Groups[1].Value, out var layer) && Rank(layer) > file.Rank && !IsDeclaredName(file.Code, m.Index))
             {
                 Later($"the type {m.Groups[1].Value}", layer);
             }
@@ -138,7 +138,29 @@ public static partial class LayerRules
         return index.FacadeTypeLayer.GetValueOrDefault(segment);
     }
 
-    private static bool IsFacadeNamespace(string ns) => ns == Facade || PublicSubNamespaces.ContainsKey(ns);
+    /// <summary>
+    /// True when the name at <paramref name="at"/> follows a type (<c>string Op</c>, <c>Shape? Indexed</c>,
+    /// <c>List&lt;int&gt; Axes</c>): it is a parameter, property or method being declared, not a use of a type.
+    /// </summary>
+    private static bool IsDeclaredName(string code, int at)
+    {
+        var i = at - 1;
+        while (i >= 0 && char.IsWhiteSpace(code[i])) { i--; }
+        if (i < 0 || i == at - 1) { return false; }
+        if (code[i] is '?' or ']' or '>') { return true; }
+        var end = i + 1;
+        while (i >= 0 && (char.IsLetterOrDigit(code[i]) || code[i] == '_')) { i--; }
+        var word = code[(i + 1)..end];
+        return word.Length > 0 && !Keywords.Contains(word);
+    }
+
+    /// <summary>Keywords after which a capitalized name is a type being used (<c>new Session</c>, <c>is Op</c>).</summary>
+    private static readonly HashSet<string> Keywords =
+    [
+        "new", "is", "as", "return", "case", "throw", "in", "out", "ref", "params", "using", "static", "readonly",
+        "public", "private", "internal", "protected", "override", "virtual", "abstract", "sealed", "const", "await",
+        "class", "record", "struct", "interface", "enum", "where", "yield", "else", "partial", "unsafe", "volatile",
+    ];
 
     private static int Rank(string layer) => Order.ToList().IndexOf(layer);
 
@@ -177,7 +199,8 @@ public static partial class LayerRules
         {
             // Types in a facade namespace are visible everywhere without a using, so their uses are found by name;
             // a type in a layer namespace needs a using (or a qualified name), which the other checks read.
-            var byType = files.Where(f => f.Rank >= 0 && f.Namespaces.Any(IsFacadeNamespace))
+            // (FuncNet.Layers and other public sub-namespaces need a using, so they are found like layer namespaces.)
+            var byType = files.Where(f => f.Rank >= 0 && f.Namespaces.Contains(Facade))
                 .SelectMany(f => f.Types.Select(t => (Type: t, File: f))).GroupBy(p => p.Type);
             foreach (var group in byType)
             {
