@@ -32,10 +32,11 @@ public static partial class LayerRules
     /// <summary>The facade: where public types live, so that user code needs one using.</summary>
     public const string Facade = "FuncNet";
 
-    /// <summary>Public namespaces under the facade that are not layers, with the folder whose files may use them.</summary>
+    /// <summary>Public namespaces under the facade that are not layers, with the folder whose files are in them.</summary>
     public static readonly IReadOnlyDictionary<string, string> PublicSubNamespaces = new Dictionary<string, string>
     {
         ["FuncNet.Layers"] = "Training/Layers",
+        ["FuncNet.Data"] = "Training/Data",
     };
 
     /// <summary>One source file: its path relative to src/FuncNet.Core (with '/') and its text.</summary>
@@ -86,7 +87,8 @@ public static partial class LayerRules
     {
         var layerNamespace = file.Layer.Length == 0 ? Facade : $"{Facade}.{file.Layer}";
         var publicSub = PublicSubNamespaces.Where(p => file.Path.StartsWith(p.Value + "/", StringComparison.Ordinal)).Select(p => p.Key).ToArray();
-        var expected = file.PublicTypes.Count > 0 ? (publicSub.Length > 0 ? publicSub[0] : Facade) : layerNamespace;
+        // A public sub-namespace's folder keeps its internal helpers beside its public types, in that namespace.
+        var expected = publicSub.Length > 0 ? publicSub[0] : file.PublicTypes.Count > 0 ? Facade : layerNamespace;
         foreach (var ns in file.Namespaces.Where(ns => ns != expected))
         {
             violations.Add(file.PublicTypes.Count > 0
