@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// One run's worth of storage and prepared kernels for a specialization: a value (buffer, view or leaf)

@@ -1,3 +1,6 @@
+using FuncNet.Compilation;
+using FuncNet.Rewriting;
+
 namespace FuncNet;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// A plan specialized to one set of fed shapes: the concrete shape of every node, which nodes are views

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+
+namespace FuncNet.Rewriting;
 
 /// <summary>
 /// The last rewrite stage: groups chains of elementwise ops into single <see cref="MapOp"/> nodes, whose

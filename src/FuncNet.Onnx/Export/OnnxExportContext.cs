@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>What an export rule may use: the graph writer and the small patterns several rules share.</summary>

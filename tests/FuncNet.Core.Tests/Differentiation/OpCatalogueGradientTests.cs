@@ -1,5 +1,8 @@
+using FuncNet.Expressions;
+using FuncNet.Tensors;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

@@ -3,6 +3,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Rewriting;

@@ -1,5 +1,6 @@
 using FuncNet.Layers;
 using static FuncNet.Ops;
+using FuncNet.Testing;
 
 namespace FuncNet.Tests.Training;
 
