@@ -96,6 +96,26 @@ internal sealed class Arena : IDisposable
     /// </summary>
     public bool BindingsChanged { get; set; }
 
+    /// <summary>
+    /// Runs every kernel in schedule order; with <paramref name="checkNumerics"/>, checks each output for NaN
+    /// and infinity after its kernel (downloading it) and throws naming the op that produced one.
+    /// </summary>
+    public void RunKernels(bool checkNumerics)
+    {
+        var schedule = _spec.Layout.Schedule;
+        for (var k = 0; k < schedule.Length; k++)
+        {
+            if (Kernels[k] is { } kernel)
+            {
+                kernel.Run(Arguments[k], Values[k]);
+                if (checkNumerics)
+                {
+                    NumericsCheck.After(_backend, schedule[k], Arguments[k], Values[k]);
+                }
+            }
+        }
+    }
+
     /// <summary>Points a leaf (a variable whose storage differs per run) and its readers at a value.</summary>
     public void Bind(int k, DeviceTensor value)
     {
