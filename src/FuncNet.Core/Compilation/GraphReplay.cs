@@ -9,6 +9,8 @@ namespace FuncNet;
 internal sealed class GraphReplay(IBackend backend, PlanLayout layout, AssignmentWriteBack writeBack)
 {
     private int _captures;
+    // Made once: building the message on every run of a non-capturing backend cost an allocation per run.
+    private readonly string _notCapturing = $"backend '{backend.Name}' does not capture graphs";
 
     /// <summary>How many recordings were made (one per arena, again when bound storage changed).</summary>
     public int Captures => Volatile.Read(ref _captures);
@@ -22,7 +24,7 @@ internal sealed class GraphReplay(IBackend backend, PlanLayout layout, Assignmen
     {
         var capture = backend as IGraphCapture;
         var reason =
-            capture is null ? $"backend '{backend.Name}' does not capture graphs"
+            capture is null ? _notCapturing
             : !captureGraphs ? "CaptureGraphs is off"
             : checkNumerics ? "CheckNumerics is on (it downloads after every kernel)"
             : fedVariables ? "a variable was fed (its storage is bound for this run only)"

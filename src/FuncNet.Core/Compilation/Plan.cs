@@ -211,7 +211,7 @@ public sealed class Plan : IDisposable
             if (capture is null)
             {
                 arena.RunKernels(CheckNumerics);
-                run = new PlanRunInfo(arena.KernelCount, false, fallback);
+                run = arena.EagerRunInfo(fallback);
             }
             else
             {
