@@ -45,6 +45,30 @@ public class FusionTests
         Assert.Equal(1 / (1 + Math.Exp(-2.0)), RunAsWritten([fused], [])[0].ToScalar(), 15);
     }
 
+    /// <summary>
+    /// A one-element constant broadcast to a map's shape (what the gradient of 0.5·ΣSquare produces) is read
+    /// inside the map as the scalar: no broadcast kernel, same values; a broadcast that alone gives the map
+    /// its shape stays an input.
+    /// </summary>
+    [Fact]
+    public void ScalarBroadcastsIntoAMapAreReadAsTheScalar()
+    {
+        var x = Expr.Placeholder("x", 4, 1);
+        var half = Expr.Constant(Tensor.Create(Shape.Of(1, 1), [0.5]));
+        var y = Sigmoid(x) * (BroadcastLike(half, x) * x);
+        var fused = Fusion.Fuse([y])[0];
+        Assert.IsType<MapOp>(fused.Op);
+        Assert.DoesNotContain(GraphWalk.Topological([fused]), n => n.Op is BroadcastLikeOp);
+        var feeds = new Dictionary<Expr, Tensor> { [x] = Tensor.Create(Shape.Of(4, 1), [-1.0, 0.0, 0.5, 2.0]) };
+        Assert.True(RunAsWritten([fused], feeds)[0].AllClose(RunAsWritten([y], feeds)[0], 1e-15, 1e-15));
+
+        var scalar = Expr.Placeholder("s", Shape.Scalar, DType.Float64);
+        var wide = Exp(BroadcastTo(scalar, Shape.Of(2, 3)));
+        var kept = Fusion.Fuse([wide])[0];
+        Assert.Equal(Shape.Of(2, 3), kept.Shape);
+        Assert.Contains(GraphWalk.Topological([kept]), n => n.Op is BroadcastToOp);
+    }
+
     [Property(MaxTest = 40)]
     public Property FusedGraphsKeepTheirValuesAndGradients() =>
         Prop.ForAll(RandomExpr.Programs(ExprDomain.Smooth), p =>
