@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// How a run's assigned values reach the variable store: the plan schedules them after its outputs, so

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// The feeds of one run: checked against the plan's placeholders and variables, then bound into the run's

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// Recording a plan's runs once per arena and replaying them, on a backend that captures work

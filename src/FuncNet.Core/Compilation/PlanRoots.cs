@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Rewriting;
+
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// What a plan runs, decided when it is compiled: the outputs, then the assigned values, rewritten to a

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// A plan's specializations, one per distinct set of fed shapes (kernels prepared and storage laid out
