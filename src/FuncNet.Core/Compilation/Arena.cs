@@ -177,6 +177,9 @@ internal sealed class Arena : IDisposable
     public void Dispose()
     {
         Capture?.Dispose();
+        // Kernels that hold native resources (oneDNN primitives, their memory descriptors) release them with
+        // the arena that prepared them, not at some later finalization.
+        foreach (var k in Kernels) { (k as IDisposable)?.Dispose(); }
         foreach (var b in _buffers) { b?.Dispose(); }
         foreach (var v in _views) { v.Dispose(); }
         _views.Clear();

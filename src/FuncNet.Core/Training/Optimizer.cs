@@ -1,4 +1,5 @@
 using FuncNet.Expressions;
+using FuncNet.Training;
 
 namespace FuncNet;
 

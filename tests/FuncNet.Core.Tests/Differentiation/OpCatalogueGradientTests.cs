@@ -4,6 +4,7 @@ using FuncNet.Testing;
 using FuncNet.Tests.Support;
 
 using static FuncNet.Ops;
+using FuncNet.Lowering;
 
 namespace FuncNet.Tests.Differentiation;
 

@@ -1,4 +1,5 @@
 using FuncNet.Lowering;
+using FuncNet.Expressions;
 
 namespace FuncNet;
 

@@ -1,7 +1,7 @@
 using FuncNet.Expressions;
 using FuncNet.Lowering;
 
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The forward derivative of <see cref="MaxPool2DOp"/>: from images x (N, C, H, W) and a tensor t of x's shape, t read
