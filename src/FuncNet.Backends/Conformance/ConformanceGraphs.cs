@@ -76,6 +76,14 @@ public static class ConformanceGraphs
             Slice(x[0], [0, 1], [0, 2]), Slice(x[4], [1, 2], [0, 3]), Slice(x[4], [3, 0], [0, -1]),
             OneHot(ArgMax(x[0], 1), 4, dtype), SumToShapeOf(x[0] + x[1], x[1]),
         ]),
+        // Joins along first, middle and last axes (three inputs of different lengths) and boxes with corners
+        // inside each axis, so the gradients are pads into zeros at offsets; a slice split rejoined is the input.
+        new("ConcatSliceAndPadInto", [Shape.Of(2, 3, 4), Shape.Of(2, 1, 4), Shape.Of(2, 5, 4), Shape.Of(6, 7)], (x, _) =>
+        [
+            Concat([x[0], x[1], x[2]], 1), Concat([x[0], x[0] * 2.0], 2), Concat([x[1], x[1], Exp(x[1])], 0),
+            Slice(x[0], [1, 1, 1], [1, 2, -1]), Slice(x[3], [2, 3], [3, 4]), Slice(x[2], [0, 4, 0], [-1, 1, 3]),
+            Concat([Slice(x[3], [0, 0], [6, 3]), Slice(x[3], [0, 3], [6, 4])], 1) * x[3],
+        ]),
         // Sizes above the thresholds where kernels and GEMMs split across threads.
         new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>
         [
