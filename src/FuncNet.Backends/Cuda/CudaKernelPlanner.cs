@@ -31,6 +31,7 @@ internal static class CudaKernelPlanner
             PadIntoKind p when inputDTypes[0] == dtype => PadInto(p, dtype),
             FillKind f => Fill(f, shape, dtype),
             RandomKind r => Random(r, dtype),
+            GatherKind g when dtype.IsFloat() && inputDTypes[0] == dtype => Gather(g, dtype),
             ReferenceOnlyKind r => new FallbackStep(r.Reason),
             _ => new FallbackStep($"{kind.Describe()} has no CUDA kernel for inputs {string.Join(", ", inputDTypes)} → {dtype}"),
         };
@@ -48,6 +49,14 @@ internal static class CudaKernelPlanner
             _ => CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Bernoulli, dtype, r.P),
         };
         return new GeneratedStep(CudaRandomAndGatherKernels.PhiloxPrelude + source, [0], [Math.Max(1, r.PerKey), total], [], Grid(total), r.Describe(), []);
+    }
+
+    /// <summary>A bounds-checked gather or scatter-add: one thread per moved element.</summary>
+    private static GatherStep Gather(GatherKind g, DType dtype)
+    {
+        var geometry = g.Geometry;
+        var total = (long)geometry.Batch * geometry.Outer * geometry.Count * geometry.Inner;
+        return new GatherStep(CudaRandomAndGatherKernels.GatherKernel(dtype, g.Scatter), g, Grid(total));
     }
 
     private static uint Grid(long work) => (uint)Math.Clamp((work + CudaCodeGenerator.BlockSize - 1) / CudaCodeGenerator.BlockSize, 1, MaxGrid);
