@@ -191,7 +191,7 @@ public static class RandomExpr
         {
             var a = PickOperand();
             var s = ShapeOf(a);
-            switch (Rng.Next(Smooth ? 17 : 22))
+            switch (Rng.Next(Smooth ? 18 : 23))
             {
                 case 0: Unary(a); break;
                 case 1: Unary(a); break;
@@ -241,8 +241,9 @@ public static class RandomExpr
                         AddOp("Add", [a, b], x => x[0] + x[1]);
                         break;
                     }
+                case 17 when s.Rank >= 1: TakeCase(a, s); break;
                 // Kinks, ties and comparisons: only where no finite difference is taken.
-                case 17:
+                case 18:
                     {
                         var f = Rng.Next(7);
                         Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64)];
@@ -250,7 +251,7 @@ public static class RandomExpr
                         AddOp(names[f], [a], x => fs[f](x[0]));
                         break;
                     }
-                case 18:
+                case 19:
                     {
                         var b = Broadcastable(s);
                         var f = Rng.Next(8);
@@ -259,21 +260,21 @@ public static class RandomExpr
                         AddOp(names[f], [a, b], x => fs[f](x[0], x[1]));
                         break;
                     }
-                case 19:
+                case 20:
                     {
                         var axes = RandomAxes(s);
                         var keep = Rng.Next(2) == 0;
                         AddOp($"ReduceMax[{string.Join(",", axes)}{(keep ? ",keep" : "")}]", [a], x => ReduceMax(x[0], axes, keep));
                         break;
                     }
-                case 20:
+                case 21:
                     {
                         var b = Broadcastable(s);
                         var c = Broadcastable(s);
                         AddOp("Where(Greater)", [a, b, c], x => Where(Greater(x[0], x[1]), x[1], x[2]));
                         break;
                     }
-                case 21 when s.Rank >= 1:
+                case 22 when s.Rank >= 1:
                     {
                         var axis = RandomAxis(s);
                         AddOp($"OneHot(ArgMax[{axis}])", [a], x => OneHot(ArgMax(x[0], axis), 3));
@@ -394,6 +395,16 @@ public static class RandomExpr
                 size[i] = Rng.Next(3) == 0 ? -1 : 1 + Rng.Next(s[i] - begin[i]);
             }
             AddOp($"Slice[{string.Join(",", begin)}|{string.Join(",", size)}]", [a], x => Slice(x[0], begin, size));
+        }
+
+        /// <summary>Take along a random axis with in-range (possibly repeated) constant indices, no more than the axis holds.</summary>
+        private void TakeCase(int a, Shape s)
+        {
+            var axis = Rng.Next(s.Rank);
+            var length = s[axis];
+            var ids = Enumerable.Range(0, length == 0 ? 0 : 1 + Rng.Next(length)).Select(_ => Rng.Next(length)).ToArray();
+            var indices = Expr.Constant(Tensor.FromArray(ids));
+            AddOp($"Take[{axis}|{string.Join(",", ids)}]", [a], x => Take(x[0], indices, axis));
         }
 
         private void WhereCase(int a, Shape s)

@@ -386,7 +386,8 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             var result = ((CpuTensor)output).As<T>();
             if (_dims.Length == 0)
             {
-                result[0] = input[0];
+                // One element (every axis of length 1 merged away): a slice still reads from its corner.
+                result[0] = input[kind.Offset];
                 return;
             }
             var rank = _dims.Length;
