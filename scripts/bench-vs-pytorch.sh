@@ -3,13 +3,16 @@
 # ../shared/bench/pytorch_reference.py) on the same workloads, run alternately A B A B so both see the same
 # machine state, at least 5 pairs; prints each pair and the median ratios (FuncNet / peer, lower is better).
 #
-#   scripts/bench-vs-pytorch.sh [pairs=5] [backend=auto]
+#   scripts/bench-vs-pytorch.sh [pairs=5] [backend=auto] [workloads=all]
+#
+# workloads: a comma-separated list of name prefixes to run only those, e.g. W1,W4 (W1 includes its GEMM floor).
 #
 # Installs Debian's python3-torch, python3-numpy and OpenBLAS when missing (needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-5}
 backend=${2:-auto}
+only=${3:-all}
 peer=../shared/bench/pytorch_reference.py
 py=/usr/bin/python3
 
@@ -37,6 +40,15 @@ pairs_spec=(
   "W5-compile-64|-|ms_per_compile|-"
   "W5-compile-16|-|ms_per_compile|-"
 )
+if [ "$only" != "all" ]; then
+  selected=()
+  for spec in "${pairs_spec[@]}"; do
+    for prefix in ${only//,/ }; do
+      case "$spec" in "$prefix"-*) selected+=("$spec"); break ;; esac
+    done
+  done
+  pairs_spec=("${selected[@]}")
+fi
 
 for i in $(seq 1 "$pairs"); do
   for spec in "${pairs_spec[@]}"; do

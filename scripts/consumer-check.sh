@@ -51,7 +51,8 @@ check_package() { # id, whether it holds an assembly, dependencies "id" that mus
 check_package FuncNet.Core yes
 check_package FuncNet.Backends yes FuncNet.Core System.Numerics.Tensors
 check_package FuncNet.Linq yes FuncNet.Core
-check_package FuncNet no FuncNet.Core FuncNet.Backends FuncNet.Linq
+check_package FuncNet no FuncNet.Core FuncNet.Backends FuncNet.Linq FuncNet.Onnx
+check_package FuncNet.Onnx yes FuncNet.Core OnnxSharp Google.Protobuf
 check_package FuncNet.FSharp yes FuncNet.Core FuncNet.Linq FSharp.Core
 check_package FuncNet.Testing yes FuncNet.Core FsCheck
 
@@ -77,7 +78,7 @@ sources=$(cd "$work" && dotnet nuget list source | sed -nE 's/^ *[0-9]+\. +(.+) 
 
 from_local_feed() { # the restored FuncNet packages (and any ids given) came from the feed folder
   local id
-  for id in funcnet funcnet.core funcnet.backends funcnet.linq "$@"; do
+  for id in funcnet funcnet.core funcnet.backends funcnet.linq funcnet.onnx "$@"; do
     grep -q "\"source\": \"$feed" "$NUGET_PACKAGES/$id/$version/.nupkg.metadata" 2>/dev/null || return 1
   done
 }

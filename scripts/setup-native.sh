@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Installs the native pieces FuncNet's full experience uses, from Debian's packages:
 #   - Intel MKL (libmkl-rt, non-free) and OpenBLAS (libopenblas0-pthread): the CPU GEMMs, measured per shape;
+#   - oneDNN 2.6 (libdnnl2: libdnnl.so.2; libdnnl-dev: its C headers, which the binding in
+#     src/FuncNet.Backends/Cpu/OneDnn follows): the third GEMM provider (dnnl_sgemm, Float32) and the CPU
+#     convolution and pooling kernels;
 #   - NVRTC (libnvrtc11.2, non-free): compiles generated CUDA kernels (also without a GPU, to PTX);
 #   - the Fashion-MNIST data set (dataset-fashion-mnist): /usr/share/datasets/fashion-mnist/*.gz;
-#   - Open MPI 4.1 (openmpi-bin: mpirun; libopenmpi-dev: libmpi.so.40): data-parallel training (docs/distributed.md).
+#   - Open MPI 4.1 (openmpi-bin: mpirun; libopenmpi-dev: libmpi.so.40): data-parallel training (docs/distributed.md);
+#   - python3-onnx: the ONNX checker (scripts/onnx-check.py) that FuncNet.Onnx.Tests runs on every exported model,
+#     and tests/fixtures/onnx/make_fixtures.py (docs/onnx.md).
 # Idempotent: does nothing when everything is already installed. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
-packages=(libmkl-rt libopenblas0-pthread libnvrtc11.2 dataset-fashion-mnist openmpi-bin libopenmpi-dev)
+packages=(libmkl-rt libopenblas0-pthread libdnnl2 libdnnl-dev libnvrtc11.2 dataset-fashion-mnist openmpi-bin libopenmpi-dev python3-onnx)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -44,4 +44,14 @@ if (!(last < 0.5 * first))
     Console.Error.WriteLine($"FAIL: the loss did not fall by half ({first} -> {last})");
     return 1;
 }
+// The meta-package brings ONNX too: the trained model as a file, read back as an expression of the same shape.
+var onnx = Path.Combine(Path.GetTempPath(), $"consumer-{Environment.ProcessId}.onnx");
+Onnx.Export(onnx, [Softmax(logits)], [x], session);
+var imported = Onnx.Import(onnx);
+File.Delete(onnx);
+if (imported.Outputs[0].Shape != Softmax(logits).Shape)
+{
+    Console.Error.WriteLine($"FAIL: the ONNX model read back has output shape {imported.Outputs[0].Shape}; expected {Softmax(logits).Shape}");
+    return 1;
+}
 return 0;

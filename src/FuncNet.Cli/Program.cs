@@ -4,7 +4,7 @@ using FuncNet.Cli.Commands;
 
 namespace FuncNet.Cli;
 
-/// <summary>The funcnet command: <c>tutorial</c> runs the curriculum, <c>train fashion-mnist</c> trains an MLP, <c>bench</c> times the workloads, <c>selftest</c> checks a backend.</summary>
+/// <summary>The funcnet command: <c>tutorial</c> runs the curriculum, <c>train fashion-mnist</c> trains an MLP, <c>eval</c> scores an ONNX model, <c>bench</c> times the workloads, <c>selftest</c> checks a backend.</summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
@@ -22,6 +22,7 @@ public static class Program
         {
             TutorialCommand.Create(output),
             TrainCommand.Create(output),
+            EvalCommand.Create(output),
             BenchCommand.Create(output),
             SelfTestCommand.Create(output),
             CheckpointStressCommand.Create(output),

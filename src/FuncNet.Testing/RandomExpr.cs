@@ -191,7 +191,7 @@ public static class RandomExpr
         {
             var a = PickOperand();
             var s = ShapeOf(a);
-            switch (Rng.Next(Smooth ? 18 : 23))
+            switch (Rng.Next(Smooth ? 18 : 24))
             {
                 case 0: Unary(a); break;
                 case 1: Unary(a); break;
@@ -241,13 +241,29 @@ public static class RandomExpr
                         AddOp("Add", [a, b], x => x[0] + x[1]);
                         break;
                     }
+                // A matrix seen as a one-channel image: a "same" convolution with a fixed filter, or an average pooling.
+                case 17 when s.Rank == 2 && s[0] >= 2 && s[1] >= 2:
+                    {
+                        var filter = RandomValues(Rng, Shape.Of(2, 1, 2, 2));
+                        if (Rng.Next(2) == 0)
+                        {
+                            AddOp("Conv2D[same]", [a], x => Reshape(Conv2D(Reshape(x[0], 1, 1, s[0], s[1]), Expr.Constant(filter.Cast(x[0].DType)), 1, Padding2D.Same), 2 * s[0], s[1]));
+                        }
+                        else
+                        {
+                            AddOp("AvgPool2D[2,same]", [a], x => Reshape(AvgPool2D(Reshape(x[0], 1, 1, s[0], s[1]), 2, 1, Padding2D.Same), s[0], s[1]));
+                        }
+                        break;
+                    }
+                // Any other operand: a Take along a random axis with in-range constant indices.
                 case 17 when s.Rank >= 1: TakeCase(a, s); break;
                 // Kinks, ties and comparisons: only where no finite difference is taken.
                 case 18:
                     {
-                        var f = Rng.Next(7);
-                        Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64)];
-                        string[] names = ["Relu", "Abs", "LeakyRelu", "Elu", "Selu", "Sign", "Greater0"];
+                        Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64),
+                                                 x => Clip(x, -0.7, 0.6), x => Floor(x * 2.0), x => Round(x * 2.0)];
+                        string[] names = ["Relu", "Abs", "LeakyRelu", "Elu", "Selu", "Sign", "Greater0", "Clip", "Floor", "Round"];
+                        var f = Rng.Next(fs.Length);
                         AddOp(names[f], [a], x => fs[f](x[0]));
                         break;
                     }
@@ -280,6 +296,10 @@ public static class RandomExpr
                         AddOp($"OneHot(ArgMax[{axis}])", [a], x => OneHot(ArgMax(x[0], axis), 3));
                         break;
                     }
+                // Max pooling: a kink wherever two elements of a window tie.
+                case 23 when s.Rank == 2 && s[0] >= 2 && s[1] >= 2:
+                    AddOp("MaxPool2D[2,same]", [a], x => Reshape(MaxPool2D(Reshape(x[0], 1, 1, s[0], s[1]), 2, 1, Padding2D.Same), s[0], s[1]));
+                    break;
                 default:
                     throw new ArgumentException("not applicable");
             }
@@ -301,6 +321,15 @@ public static class RandomExpr
                 ("Sqrt∘(Square+0.5)", x => Sqrt(Square(x) + 0.5)),
                 ("Pow(Square+0.5, 1.5)", x => Pow(Square(x) + 0.5, 1.5)),
                 ("Scale", x => x * 0.5),
+                ("Sin", Sin),
+                ("Cos", Cos),
+                ("Log1p∘Abs", x => Log1p(Abs(x))),
+                ("Expm1∘Tanh", x => Expm1(Tanh(x))),
+                ("Erf", Erf),
+                ("Gelu", Gelu),
+                ("GeluTanh", x => Gelu(x, GeluApproximation.Tanh)),
+                ("Silu", Silu),
+                ("Rsqrt∘(Square+0.5)", x => Rsqrt(Square(x) + 0.5)),
             ];
             var (name, f) = ops[Rng.Next(ops.Length)];
             AddOp(name, [a], x => f(x[0]));

@@ -19,16 +19,46 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void TheTanhLayerKernelRunsWhenNamed()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "K1-tanh-layer", "--seconds", "0.05", "--backend", "managed");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.True(json.RootElement.GetProperty("us_per_step").GetDouble() > 0);
+    }
+
+    [Fact]
     public void GpuSizedWorkloadsRunOnlyWhenNamedAndGraphsCanBeTurnedOff()
     {
-        var gpuSized = Bench.Workloads.All.Where(w => !w.InDefaultRun).Select(w => w.Name).ToArray();
-        Assert.Equal(["W1-mlp-8192", "GEMM-8192"], gpuSized);
+        // Named-only: the GPU-sized ones, and K1, a kernel micro-benchmark (docs/performance.md) that is no side-by-side workload.
+        var namedOnly = Bench.Workloads.All.Where(w => !w.InDefaultRun).Select(w => w.Name).ToArray();
+        Assert.Equal(["K1-tanh-layer", "W1-mlp-8192", "GEMM-8192"], namedOnly);
         Assert.Equal("GEMM-8192", Bench.BenchRunner.Find("GEMM")?.Name);
         // --no-graphs is accepted everywhere (CPU backends do not record runs anyway).
         var (code, output, error) = CliRunner.Run("bench", "W2", "--seconds", "0.05", "--backend", "managed", "--no-graphs");
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         Assert.False(json.RootElement.TryGetProperty("graph_replayed", out _), "CPU backends have no graph status");
+    }
+
+    [Fact]
+    public void GemmProvidersPrintsTheThroughputOfEachNativeProviderAtEveryW1Shape()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "--gemm-providers", "--seconds", "0.05");
+        if (code != 0)
+        {
+            // A machine without MKL, OpenBLAS and oneDNN: the command says so instead of timing nothing.
+            Assert.Contains("no native GEMM provider loads here", error);
+            return;
+        }
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.All(lines, l => Assert.Equal("gemm-providers", l.GetProperty("workload").GetString()));
+        Assert.All(lines, l => Assert.True(l.GetProperty("gflops").GetDouble() > 0, l.ToString()));
+        var providers = lines.Select(l => l.GetProperty("provider").GetString()).Distinct().ToArray();
+        // W1's eight products, each timed on every provider.
+        Assert.Equal(8 * providers.Length, lines.Length);
+        Assert.Equal(8, lines.Select(l => l.GetProperty("shape").GetString()).Distinct().Count());
+        if (FuncNet.Backends.Cpu.CpuBackend.OneDnnAvailable) { Assert.Contains("onednn", providers); }
     }
 
     [Fact]

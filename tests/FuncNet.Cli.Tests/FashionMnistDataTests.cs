@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using FuncNet.Cli.FashionMnist;
 
 namespace FuncNet.Cli.Tests;
@@ -13,7 +14,7 @@ public class FashionMnistDataTests : IDisposable
     private void Write(int n, Func<string, byte[]?>? breakIt = null)
     {
         TinyDataSet.Write(_dir, n);
-        foreach (var name in FashionMnistData.FileNames)
+        foreach (var name in Data.FashionMnist.FileNames)
         {
             if (breakIt?.Invoke(name) is { } bytes) { File.WriteAllBytes(Path.Combine(_dir, name), bytes); }
         }
@@ -22,13 +23,25 @@ public class FashionMnistDataTests : IDisposable
     private (int, string, string) Train() => CliRunner.Run("train", "fashion-mnist", "--data", _dir, "--epochs", "1", "--hidden", "4", "--out", Path.Combine(_dir, "out"));
 
     [Fact]
+    public void TheCnnModelTrainsOnATinyDataSetAndAnUnknownModelIsAUsageError()
+    {
+        Write(20);
+        var (code, output, error) = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--data", _dir, "--epochs", "1", "--batch-size", "10", "--out", Path.Combine(_dir, "out"));
+        Assert.True(code == 0, error);
+        Assert.Contains("CNN conv32-pool-conv64-pool-128-10", output);
+        Assert.Contains("final test accuracy", output);
+        CliRunner.AssertOneLineError(CliRunner.Run("train", "fashion-mnist", "--model", "rnn", "--data", _dir), 2, "--model: expected one of mlp, cnn");
+    }
+
+    [Fact]
     public void AValidTinyDataSetLoads()
     {
         Write(20);
-        var (train, test) = FashionMnistData.Load(_dir);
+        var (train, test) = Data.FashionMnist.Load(_dir);
         Assert.Equal(20, train.Count);
-        Assert.Equal(20 * 784, test.Pixels.Length);
-        Assert.Equal(3, train.Labels[13]);
+        Assert.Equal(20, test.Count);
+        Assert.Equal(784, test.PixelCount);
+        Assert.Equal(3, train.Label(13));
     }
 
     [Fact]
@@ -161,7 +174,7 @@ public class FashionMnistDataTests : IDisposable
     [FashionMnistFact]
     public void RealFilesShortRunLearns()
     {
-        var (train, test) = FashionMnistData.Load(FashionMnistData.DefaultDirectory);
+        var (train, test) = Data.FashionMnist.Load(Data.FashionMnist.DefaultDirectory);
         Assert.Equal(60_000, train.Count);
         Assert.Equal(10_000, test.Count);
         var options = new TrainOptions { Epochs = 2, Hidden = [32], BatchSize = 50, Limit = 1000, OutDirectory = Path.Combine(_dir, "out") };

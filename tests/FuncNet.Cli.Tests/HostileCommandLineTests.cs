@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using System.Diagnostics;
 using System.IO.Compression;
 using FuncNet.Cli.FashionMnist;

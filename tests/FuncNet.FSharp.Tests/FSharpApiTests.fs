@@ -81,3 +81,16 @@ let ``StopGradient and CustomVjp from F# lambdas`` () =
     Assert.Equal<float[]>([| 3.0; 3.0; 3.0 |], (Gradient(ReduceSum(ste * 3.0), x).Eval [ x, data ]).ToDoubleArray())
     // x · StopGradient(x) differentiates to x.
     Assert.Equal<float[]>(data.ToDoubleArray(), (Gradient(ReduceSum(x * StopGradient x), x).Eval [ x, data ]).ToDoubleArray())
+
+[<Fact>]
+let ``DefineElementwise from F# lambdas differentiates and prints its name`` () =
+    // The returned delegate's Invoke is an ordinary F# function.
+    let softsign = DefineElementwise("Softsign", (fun x -> x / (1.0 + Abs x)), (fun x _ -> 1.0 / Square(1.0 + Abs x))).Invoke
+    let x = Expr.Placeholder("x", 3)
+    let data = Tensor.FromArray [| 0.5; -1.0; 2.0 |]
+    Assert.Equal("Softsign(x)", (softsign x).ToString())
+    let expected = data.ToDoubleArray() |> Array.map (fun v -> 1.0 / ((1.0 + abs v) ** 2.0))
+    let actual = (Gradient(ReduceSum(softsign x), x).Eval [ x, data ]).ToDoubleArray()
+    Array.iter2 (fun (e: float) (a: float) -> Assert.Equal(e, a, 12)) expected actual
+    Assert.True(FuncNet.Testing.GradCheck.SecondOrder((fun xs -> ReduceSum(softsign xs[0] * xs[0])), data).Passed)
+

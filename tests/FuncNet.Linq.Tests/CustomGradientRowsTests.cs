@@ -61,4 +61,21 @@ public class CustomGradientRowsTests
         var jvp = Jvp(ReduceSum(y * y), [x], [Expr.Constant(M)]).Eval((x, M));
         Assert.Equal(0.0, jvp.ToDoubleArray()[0], 12);
     }
+
+    private static readonly Func<Expr, Expr, Expr> LogAddExp =
+        DefineElementwise("LogAddExp", (a, b) => Log(Exp(a) + Exp(b)), (a, _, y) => Exp(a - y), (_, b, y) => Exp(b - y));
+
+    [Fact]
+    public void UserElementwiseOpInsideRowsGradChecksToSecondOrder()
+    {
+        var w = Tensor.FromArray(new[] { 0.5, -2.0, 1.25 });
+        // The row is batched, w is shared by every row and broadcast against it.
+        Expr F(Expr[] x) => ReduceSum(from row in x[0].Rows() select Square(LogAddExp(row, x[1])));
+        Check.Gradients(F, M, w);
+        Assert.True(FuncNet.Testing.GradCheck.SecondOrder(F, M, w).Passed);
+        var x = Expr.Placeholder("x", Shape.Of(2, 3));
+        var v = Expr.Placeholder("w", Shape.Of(3));
+        var batched = from row in x.Rows() select LogAddExp(row, v);
+        Assert.Equal(LogAddExp(x, v).Eval((x, M), (v, w)), batched.Eval((x, M), (v, w)));
+    }
 }

@@ -56,7 +56,8 @@ public class GeneratorTests
             if (uses.Values.Any(u => u > 1)) { shared++; }
         }
         string[] expected = ["Add", "Subtract", "Multiply", "Divide", "MatMul", "Transpose", "Reshape", "Concat", "Slice", "ReduceSum",
-            "ReduceMax", "Softmax", "LogSoftmax", "Where", "Map", "Exp", "Log", "Sqrt", "Pow", "Sigmoid", "Tanh", "Relu", "Maximum", "SizeOf"];
+            "ReduceMax", "Softmax", "LogSoftmax", "Where", "Map", "Exp", "Log", "Sqrt", "Pow", "Sigmoid", "Tanh", "Relu", "Maximum", "SizeOf",
+            "Conv2D", "AvgPool2D", "MaxPool2D"];
         Assert.Empty(expected.Except(seen));
         Assert.True(shared > 100, $"only {shared} of 300 programs share a node");
     }

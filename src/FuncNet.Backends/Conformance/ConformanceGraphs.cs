@@ -8,6 +8,13 @@ namespace FuncNet.Backends.Conformance;
 /// <param name="Build">Builds its outputs from placeholders of those shapes, in a dtype.</param>
 public sealed record ConformanceCase(string Name, IReadOnlyList<Shape> Shapes, Func<Expr[], DType, Expr[]> Build);
 
+/// <summary>A user-defined elementwise op in the conformance graphs: x / (1 + |x|).</summary>
+internal static class ConformanceUserOps
+{
+    /// <summary>Softsign, defined through <see cref="Ops.DefineElementwise(string, Func{Expr, Expr}, Func{Expr, Expr, Expr})"/>.</summary>
+    public static readonly Func<Expr, Expr> Softsign = DefineElementwise("Softsign", x => x / (1.0 + Abs(x)), (x, _) => 1.0 / Square(1.0 + Abs(x)));
+}
+
 /// <summary>
 /// The conformance graphs every backend must agree with the Reference backend on (with their gradients): each
 /// specialized kernel and layout — fused maps with row, column, scalar and general broadcasts, GEMM with every
@@ -34,6 +41,13 @@ public static class ConformanceGraphs
             Where(Greater(x[0], x[2]), Elu(x[0]), LeakyRelu(x[1] * x[0], 0.1)),
             Maximum(x[0], x[1]) + Minimum(x[0], 0.25) + Pow(Square(x[0]) + 1.0, x[3]),
             x[0] + x[4],                                                       // a broadcast no fast layout covers
+        ]),
+        // The transcendental, activation and rounding ops, and user-defined ones, fused with broadcast operands.
+        new("ActivationsAndRounding", [Shape.Of(5, 24), Shape.Of(24)], (x, _) =>
+        [
+            Sin(x[0] * 2.0) * Cos(x[1]), Log1p(Abs(x[0])) + Expm1(x[1] * 0.5), Erf(x[0] * x[1]),
+            Gelu(x[0]) - Gelu(x[0] + x[1], GeluApproximation.Tanh), Silu(x[0]) * Swish(x[1]), Rsqrt(Square(x[0]) + 0.5),
+            Clip(x[0] + x[1], -0.5, 0.75), Floor(x[0] * 3.0) + Round(x[1] * 3.0) * x[0], ConformanceUserOps.Softsign(x[0] - x[1]),
         ]),
         new("GemmWithTransposesBatchesAndVectors", [Shape.Of(9, 70), Shape.Of(70, 5), Shape.Of(3, 4, 6), Shape.Of(6, 2), Shape.Of(70)], (x, _) =>
         [
@@ -84,6 +98,16 @@ public static class ConformanceGraphs
             Concat([x[0], x[1], x[2]], 1), Concat([x[0], x[0] * 2.0], 2), Concat([x[1], x[1], Exp(x[1])], 0),
             Slice(x[0], [1, 1, 1], [1, 2, -1]), Slice(x[3], [2, 3], [3, 4]), Slice(x[2], [0, 4, 0], [-1, 1, 3]), Slice(x[3], [4, 5], [1, 1]),
             Concat([Slice(x[3], [0, 0], [6, 3]), Slice(x[3], [0, 3], [6, 4])], 1) * x[3],
+        ]),
+        // Convolutions (grouped, strided, dilated, "same"), the transposed convolution and the poolings, whose
+        // gradients run the input- and filter-gradient and pooling-gradient kernels.
+        new("ConvolutionAndPooling", [Shape.Of(2, 4, 9, 8), Shape.Of(6, 2, 3, 3), Shape.Of(6, 3, 2, 2), Shape.Of(3, 4, 1, 1)], (x, _) =>
+        [
+            MaxPool2D(Conv2D(x[0], x[1], new Conv2DOptions { Padding = Padding2D.Same, Groups = 2 }), 2),
+            Conv2DTranspose(Conv2D(x[0], x[1], new Conv2DOptions { StrideH = 2, StrideW = 2, DilationW = 2, Padding = Padding2D.Symmetric(1, 1), Groups = 2 }),
+                x[2], Conv2DOptions.WithStride(2, Padding2D.Valid)),
+            AvgPool2D(x[0], 3, 2, Padding2D.Symmetric(1, 1)), MaxPool2D(x[0], new Pool2DOptions(3, 2, 1, 2, Padding2D.Explicit(1, 0, 0, 1))),
+            GlobalAvgPool2D(Conv2D(x[0], x[3])),
         ]),
         // Sizes above the thresholds where kernels and GEMMs split across threads.
         new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>

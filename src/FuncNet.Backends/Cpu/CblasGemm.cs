@@ -18,10 +18,10 @@ internal sealed unsafe class CblasGemm(Cblas blas) : IGemm
         // The library reads and writes through raw pointers: every pointer and extent must lie in its array.
         if (k > 0)
         {
-            RequireInside(a, aOffset, transA ? k : m, transA ? m : k, lda, "A");
-            RequireInside(b, bOffset, transB ? n : k, transB ? k : n, ldb, "B");
+            GemmBounds.RequireInside(blas.Name, a, aOffset, transA ? k : m, transA ? m : k, lda, "A");
+            GemmBounds.RequireInside(blas.Name, b, bOffset, transB ? n : k, transB ? k : n, ldb, "B");
         }
-        RequireInside(c, cOffset, m, n, ldc, "C");
+        GemmBounds.RequireInside(blas.Name, c, cOffset, m, n, ldc, "C");
         if (typeof(T) == typeof(float))
         {
             fixed (float* pa = (float[])(object)a, pb = (float[])(object)b, pc = (float[])(object)c)
@@ -37,18 +37,6 @@ internal sealed unsafe class CblasGemm(Cblas blas) : IGemm
                 blas.Dgemm(transA, transB, m, n, k, double.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
                           double.CreateTruncating(beta), pc + cOffset, Math.Max(1, ldc));
             }
-        }
-    }
-
-    /// <summary>Throws unless a rows × cols row-major block with leading dimension ld at offset lies inside the array.</summary>
-    private void RequireInside<T>(T[] array, int offset, int rows, int cols, int ld, string operand)
-    {
-        var last = (long)offset + (long)(rows - 1) * ld + cols;
-        if (rows <= 0 || cols <= 0 || offset < 0 || ld < cols || last > array.Length)
-        {
-            throw new FuncNetException(
-                $"{blas.Name} GEMM: operand {operand} of {rows} × {cols} (leading dimension {ld}) at offset {offset} does not lie in its buffer of {array.Length} elements; " +
-                "this is a FuncNet bug, please report it with the shapes involved.");
         }
     }
 }

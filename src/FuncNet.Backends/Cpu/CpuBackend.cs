@@ -1,5 +1,8 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu.Mkl;
+using FuncNet.Backends.Cpu.OneDnn;
+using FuncNet.Compilation;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Cpu;
 
@@ -32,20 +35,24 @@ public sealed class CpuBackend : IBackend
 
     private static IGemm OpenBlasGemm(Cblas blas) => new ParallelGemm(new CblasGemm(blas), split: false);
 
+    // oneDNN on one OpenMP thread (its default here, see OneDnnLibrary.Threads) is split by FuncNet as MKL is;
+    // given threads of its own (FUNCNET_ONEDNN_THREADS) it partitions its products itself.
+    private static IGemm OneDnnGemm(OneDnnLibrary oneDnn) => new ParallelGemm(new OneDnnGemm(oneDnn), split: oneDnn.Threads == 1);
+
     /// <summary>
-    /// The fastest native backend here: MKL and OpenBLAS (whichever load), each GEMM shape served by the
-    /// provider measured fastest for it on first use; null when neither loads. Its results may differ in the
+    /// The fastest native backend here: MKL, OpenBLAS and oneDNN (whichever load; oneDNN for Float32 only, with
+    /// the managed GEMM for Float64 when it is the only one), each GEMM shape served by the provider measured
+    /// fastest for it on first use; null when none loads. Its results may differ in the
     /// last bits from run to run of the process if the measured choice differs; use <see cref="CreateMkl"/>
     /// for reproducibility.
     /// </summary>
     public static CpuBackend? CreateFastestNative()
     {
-        var providers = new List<IGemm>();
-        var mkl = MklLibrary.Load().Library;
-        var openBlas = OpenBlasLibrary.Load().Blas;
-        if (mkl is not null) { providers.Add(MklGemm(mkl)); }
-        // In MKL's reproducible mode a measured (so possibly varying) choice would defeat the purpose: MKL alone.
-        if (openBlas is not null && mkl is not { Reproducible: true }) { providers.Add(OpenBlasGemm(openBlas)); }
+        var providers = NativeGemmProviders();
+        if (providers.Count > 0 && !providers.Any(p => p.ServesFloat64))
+        {
+            providers = [.. providers, new ParallelGemm(new ManagedGemm())];
+        }
         return providers.Count switch
         {
             0 => null,
@@ -54,12 +61,32 @@ public sealed class CpuBackend : IBackend
         };
     }
 
+    /// <summary>
+    /// The native GEMM providers that load here, each wrapped as the backends use it (MKL split by FuncNet,
+    /// OpenBLAS and oneDNN threading themselves): what <see cref="CreateFastestNative"/> measures, and what
+    /// <c>funcnet bench --gemm-providers</c> times one by one.
+    /// </summary>
+    internal static IReadOnlyList<IGemm> NativeGemmProviders()
+    {
+        var providers = new List<IGemm>();
+        var mkl = MklLibrary.Load().Library;
+        if (mkl is not null) { providers.Add(MklGemm(mkl)); }
+        // In MKL's reproducible mode a measured (so possibly varying) choice would defeat the purpose: MKL alone.
+        if (mkl is { Reproducible: true }) { return providers; }
+        if (OpenBlasLibrary.Load().Blas is { } openBlas) { providers.Add(OpenBlasGemm(openBlas)); }
+        if (OneDnnLibrary.Load().Library is { } oneDnn) { providers.Add(OneDnnGemm(oneDnn)); }
+        return providers;
+    }
+
     /// <summary>The OpenBLAS backend; throws a <see cref="BackendUnavailableException"/> naming the paths tried when OpenBLAS does not load.</summary>
     public static CpuBackend CreateOpenBlas()
     {
         var (blas, error) = OpenBlasLibrary.Load();
         return blas is null ? throw new BackendUnavailableException(error) : new CpuBackend(OpenBlasGemm(blas));
     }
+
+    /// <summary>True when oneDNN loads on this machine (its GEMM then joins <see cref="CreateFastestNative"/>'s choice).</summary>
+    public static bool OneDnnAvailable => OneDnnLibrary.Load().Library is not null;
 
     /// <summary>True when Intel MKL loads on this machine.</summary>
     public static bool MklAvailable => MklLibrary.Load().Library is not null;

@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
 
 namespace FuncNet.Backends.Cpu;
 
@@ -24,6 +27,8 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         ConcatKind c => new ConcatKernel(c),
         PadIntoKind p => new PadIntoKernel(p),
         FillKind f => new FillKernel(T.CreateTruncating(f.Value)),
+        ConvolutionKind c => new ConvolutionKernel<T>(gemm, c),
+        PoolingKind p => new PoolingKernel<T>(p),
         _ => null,
     };
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Numerics;
 using System.Reflection;
+using FuncNet.Expressions;
 
 namespace FuncNet.Backends.Cpu;
 
@@ -30,11 +31,28 @@ internal static class ElementwiseCompiler
         return (ElementwiseKernel<T>)Cache.GetOrAdd((formula.ToString(), kinds, typeof(T)), _ => Compile<T>(formula, scalarArgs));
     }
 
-    /// <summary>Primitives with a SIMD form here; formulas using others run the scalar loop only.</summary>
-    private static bool Vectorizable(ScalarExpr e) => e switch
+    /// <summary>
+    /// Whether a formula compiles to a vector loop (with a scalar tail) or to the scalar loop only: vectorized
+    /// when the hardware accelerates <see cref="Vector{T}"/> and every primitive has a vector form. Tests read
+    /// it to prove that no primitive drops a fused kernel to scalar code.
+    /// </summary>
+    internal static bool IsVectorized(ScalarExpr formula) => Vector.IsHardwareAccelerated && AllHaveVectorForms(formula);
+
+    private static bool AllHaveVectorForms(ScalarExpr e) => e switch
     {
-        ScalarCall c => c.Fn is not (ScalarFn.Log1p or ScalarFn.Tanh or ScalarFn.Pow or ScalarFn.Sign) && c.Args.All(Vectorizable),
+        ScalarCall c => HasVectorForm(c.Fn) && c.Args.All(AllHaveVectorForms),
         _ => true,
+    };
+
+    /// <summary>The primitives the vector emitter translates; a primitive added to <see cref="ScalarFn"/> without one is false here.</summary>
+    internal static bool HasVectorForm(ScalarFn fn) => fn switch
+    {
+        ScalarFn.Add or ScalarFn.Subtract or ScalarFn.Multiply or ScalarFn.Divide or ScalarFn.Negate or ScalarFn.Select
+            or ScalarFn.Less or ScalarFn.LessEqual or ScalarFn.Greater or ScalarFn.GreaterEqual or ScalarFn.Equal or ScalarFn.NotEqual
+            or ScalarFn.Exp or ScalarFn.Log or ScalarFn.Log1p or ScalarFn.Expm1 or ScalarFn.Sqrt or ScalarFn.Abs or ScalarFn.Tanh
+            or ScalarFn.Max or ScalarFn.Min or ScalarFn.Pow or ScalarFn.Sign or ScalarFn.Sin or ScalarFn.Cos or ScalarFn.Erf
+            or ScalarFn.Floor or ScalarFn.Round => true,
+        _ => false,
     };
 
     private static ElementwiseKernel<T> Compile<T>(ScalarExpr formula, bool[] scalarArgs) where T : unmanaged, IFloatingPointIeee754<T>
@@ -58,7 +76,7 @@ internal static class ElementwiseCompiler
         var offsets = new ParameterExpression[arity];
         var scalars = new ParameterExpression?[arity];
         var vectors = new ParameterExpression?[arity];
-        var vectorized = Vectorizable(formula) && Vector.IsHardwareAccelerated;
+        var vectorized = IsVectorized(formula);
         for (var k = 0; k < arity; k++)
         {
             arrays[k] = Expression.Variable(typeof(T[]), $"a{k}");
@@ -190,15 +208,17 @@ internal static class ElementwiseCompiler
             ScalarFn.Less or ScalarFn.LessEqual or ScalarFn.Greater or ScalarFn.GreaterEqual or ScalarFn.Equal or ScalarFn.NotEqual => Compare(fn, a[0], a[1]),
             _ when vector => fn switch
             {
-                ScalarFn.Exp => Expression.Call(typeof(Vector).GetMethod("Exp", [typeof(Vector<T>)])!, a[0]),
-                ScalarFn.Log => Expression.Call(typeof(Vector).GetMethod("Log", [typeof(Vector<T>)])!, a[0]),
+                ScalarFn.Exp or ScalarFn.Log or ScalarFn.Sin or ScalarFn.Cos or ScalarFn.Floor or ScalarFn.Round =>
+                    Expression.Call(typeof(Vector).GetMethod(fn.ToString(), [typeof(Vector<T>)])!, a[0]),
                 ScalarFn.Sqrt => VectorCall("SquareRoot", a[0]),
                 ScalarFn.Abs => VectorCall("Abs", a[0]),
                 ScalarFn.Max => VectorCall("Max", a[0], a[1]),
                 ScalarFn.Min => VectorCall("Min", a[0], a[1]),
+                ScalarFn.Tanh or ScalarFn.Sign or ScalarFn.Log1p or ScalarFn.Expm1 or ScalarFn.Erf or ScalarFn.Pow =>
+                    Expression.Call(typeof(VectorMath).GetMethod(fn.ToString(), BindingFlags.Public | BindingFlags.Static)!.MakeGenericMethod(typeof(T)), a),
                 _ => throw new NotSupportedException($"{fn} has no vector form"),
             },
-            _ => ScalarMath(fn, a),
+            _ => ScalarPrimitive(fn, a),
         };
 
         private Expression Compare(ScalarFn fn, Expression x, Expression y)
@@ -239,7 +259,7 @@ internal static class ElementwiseCompiler
             return Expression.Call(method, a);
         }
 
-        private static Expression ScalarMath(ScalarFn fn, Expression[] a)
+        private static Expression ScalarPrimitive(ScalarFn fn, Expression[] a)
         {
             var math = typeof(T) == typeof(float) ? typeof(MathF) : typeof(Math);
             var t = typeof(T);
@@ -247,7 +267,8 @@ internal static class ElementwiseCompiler
             {
                 ScalarFn.Exp => Expression.Call(math.GetMethod("Exp", [t])!, a[0]),
                 ScalarFn.Log => Expression.Call(math.GetMethod("Log", [t])!, a[0]),
-                ScalarFn.Log1p => Expression.Call(t.GetMethod("LogP1", [t])!, a[0]),
+                ScalarFn.Log1p or ScalarFn.Expm1 or ScalarFn.Erf => Expression.Call(typeof(FuncNet.Lowering.ScalarMath).GetMethod(fn.ToString(), [t])!, a[0]),
+                ScalarFn.Sin or ScalarFn.Cos or ScalarFn.Floor or ScalarFn.Round => Expression.Call(math.GetMethod(fn.ToString(), [t])!, a[0]),
                 ScalarFn.Sqrt => Expression.Call(math.GetMethod("Sqrt", [t])!, a[0]),
                 ScalarFn.Abs => Expression.Call(math.GetMethod("Abs", [t])!, a[0]),
                 ScalarFn.Tanh => Expression.Call(math.GetMethod("Tanh", [t])!, a[0]),

@@ -11,6 +11,9 @@ internal interface IGemm
 {
     string Name { get; }
 
+    /// <summary>False for a provider that multiplies Float32 only (oneDNN): callers route Float64 elsewhere.</summary>
+    bool ServesFloat64 => true;
+
     void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                  T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>;

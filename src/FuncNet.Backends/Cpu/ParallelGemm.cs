@@ -15,6 +15,8 @@ internal sealed class ParallelGemm(IGemm inner, bool split = true) : IGemm
 
     public string Name => inner.Name;
 
+    public bool ServesFloat64 => inner.ServesFloat64;
+
     public void Gemm<T>(bool transA, bool transB, int m, int n, int k, T alpha,
                         T[] a, int aOffset, int lda, T[] b, int bOffset, int ldb, T beta, T[] c, int cOffset, int ldc)
         where T : unmanaged, IFloatingPointIeee754<T>

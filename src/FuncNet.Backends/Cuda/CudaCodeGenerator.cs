@@ -124,6 +124,13 @@ internal static class CudaCodeGenerator
             ScalarFn.Max => $"funcnet_max({a[0]}, {a[1]})",
             ScalarFn.Min => $"funcnet_min({a[0]}, {a[1]})",
             ScalarFn.Sign => $"funcnet_sign({a[0]})",
+            ScalarFn.Sin => $"sin{f}({a[0]})",
+            ScalarFn.Cos => $"cos{f}({a[0]})",
+            ScalarFn.Expm1 => $"expm1{f}({a[0]})",
+            ScalarFn.Erf => $"erf{f}({a[0]})",
+            ScalarFn.Floor => $"floor{f}({a[0]})",
+            // rint rounds in the default mode, to nearest with halves to even, as Round must; CUDA's round() takes halves away from zero.
+            ScalarFn.Round => $"rint{f}({a[0]})",
             ScalarFn.Less => Cmp("<"),
             ScalarFn.LessEqual => Cmp("<="),
             ScalarFn.Greater => Cmp(">"),

@@ -17,6 +17,7 @@ internal static class Workloads
         new("W4-fashion-epoch", "seconds_per_epoch", "one epoch of an MLP 784-256-128-10 on 60,000 Fashion-MNIST-sized rows, batch 128, SGD lr 0.1", FashionEpoch),
         new("W5-compile-64", "ms_per_compile", "Gradients + rewrite + fuse + schedule of a 64-layer MLP", c => CompileDeep(c, 64)),
         new("W5-compile-16", "ms_per_compile", "the same at 16 layers (linearity check)", c => CompileDeep(c, 16)),
+        new("K1-tanh-layer", "us_per_step", "the fused elementwise kernel of a Tanh MLP layer, tanh(z + b), z 256x512, Float32 (run only when named)", TanhLayer, InDefaultRun: false),
         new("W1-mlp-8192", "ms_per_step", "W1 at batch 8192 (GPU-sized; run only when named)", c => MlpStep(c, [784, 512, 256, 10], 8192), InDefaultRun: false),
         new("GEMM-8192", "ms_per_gemm", "one 8192x8192 by 8192x8192 Float32 matrix product, operands on the backend (GPU-sized; run only when named)", c => Gemm(c, 8192), InDefaultRun: false),
     ];
@@ -135,6 +136,18 @@ internal static class Workloads
         var plan = context.Configure(Plan.Compile([loss], [KeyValuePair.Create(syn0, syn0 - g[0]), KeyValuePair.Create(syn1, syn1 - g[1])], backend));
         var store = new VariableStore(backend);
         return new Sample(() => plan.Run(null, store), Plan: plan);
+    }
+
+    /// <summary>A Tanh layer's elementwise part after its GEMM: one fused kernel, vectorized only if Tanh has a vector form.</summary>
+    private static Sample TanhLayer(BenchContext context)
+    {
+        var rng = new Random(0);
+        var z = Expr.Placeholder("z", Shape.Of(256, 512), DType.Float32);
+        var b = Expr.Variable("b", Uniform(rng, Shape.Of(512), DType.Float32, 0.1));
+        var plan = context.Configure(Plan.Compile([Tanh(z + b)], context.Backend));
+        var store = new VariableStore(context.Backend);
+        var feeds = new Dictionary<Expr, Tensor> { [z] = Uniform(rng, Shape.Of(256, 512), DType.Float32, 2) };
+        return new Sample(() => plan.Run(feeds, store), Plan: plan);
     }
 
     private static Sample Perceptron(BenchContext context)

@@ -5,7 +5,7 @@ using FuncNet.Cli.Bench;
 
 namespace FuncNet.Cli.Commands;
 
-/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S] [--no-graphs]</c>: the side-by-side benchmark's FuncNet half.</summary>
+/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S] [--no-graphs]</c>: the side-by-side benchmark's FuncNet half; <c>--gemm-providers</c> times the native GEMMs alone.</summary>
 internal static class BenchCommand
 {
     public static Command Create(TextWriter output)
@@ -18,9 +18,10 @@ internal static class BenchCommand
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
         var seconds = new Option<double>("--seconds") { Description = "Minimum timing per workload, after a warm-up.", DefaultValueFactory = _ => 2.0 };
         var noGraphs = new Option<bool>("--no-graphs") { Description = "On a backend that records and replays runs (cuda), run every kernel eagerly instead." };
+        var gemmProviders = new Option<bool>("--gemm-providers") { Description = "Instead of workloads: Float32 GFLOP/s of each native GEMM provider (MKL, OpenBLAS, oneDNN) on W1's shapes." };
         var command = new Command("bench", "Time FuncNet on the workloads of ../shared/bench/pytorch_reference.py; one JSON line per workload.")
         {
-            workloads, backend, seconds, noGraphs,
+            workloads, backend, seconds, noGraphs, gemmProviders,
         };
         command.SetAction(parse =>
         {
@@ -28,6 +29,11 @@ internal static class BenchCommand
             if (!(s > 0 && s <= 600))
             {
                 throw new UsageException($"--seconds: expected a number of seconds in (0, 600]; given {s.ToString(CultureInfo.InvariantCulture)}.");
+            }
+            if (parse.GetValue(gemmProviders))
+            {
+                GemmProviderBench.Run(s, output);
+                return 0;
             }
             var names = parse.GetValue(workloads) ?? [];
             foreach (var n in names)

@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using System.CommandLine;
 using FuncNet.Backends;
 using FuncNet.Cli.FashionMnist;
@@ -20,18 +21,21 @@ internal static class TrainCommand
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
         var save = new Option<string?>("--save") { Description = "Save weights and optimizer state to this safetensors file after every epoch (atomically)." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint written by --save; --epochs counts the total, including the epochs already done." };
-        var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => FashionMnistData.DefaultDirectory };
+        var exportOnnx = new Option<string?>("--export-onnx") { Description = "After training, write the model (images → class probabilities) to this ONNX file, for ONNX Runtime or `funcnet eval`." };
+        var data = new Option<string>("--data") { Description = "Folder of the four idx.gz files.", DefaultValueFactory = _ => Data.FashionMnist.DefaultDirectory };
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
         var dataParallel = new Option<bool>("--data-parallel") { Description = "Train on every rank of `mpirun -np N funcnet train fashion-mnist --data-parallel`; --batch-size is per rank (see docs/distributed.md)." };
-        var fashion = new Command("fashion-mnist", "Train an MLP on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
+        var model = new Option<string>("--model") { Description = "mlp (ReLU hidden layers of --hidden) or cnn (conv 32 3×3, pool, conv 64 3×3, pool, dense 128, dense 10).", DefaultValueFactory = _ => defaults.Model };
+        var fashion = new Command("fashion-mnist", "Train an MLP or a CNN on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
         {
-            epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, data, outDir, limit, dataParallel,
+            model, epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, exportOnnx, data, outDir, limit, dataParallel,
         };
         fashion.SetAction(parse =>
         {
             var options = new TrainOptions
             {
+                Model = parse.GetValue(model)!.Trim().ToLowerInvariant(),
                 Epochs = parse.GetValue(epochs),
                 BatchSize = parse.GetValue(batch),
                 Hidden = TrainOptions.ParseHidden(parse.GetValue(hidden)!),
@@ -42,6 +46,7 @@ internal static class TrainCommand
                 Backend = parse.GetValue(backend),
                 SavePath = parse.GetValue(save),
                 ResumePath = parse.GetValue(resume),
+                ExportOnnxPath = parse.GetValue(exportOnnx),
                 DataDirectory = parse.GetValue(data)!,
                 OutDirectory = parse.GetValue(outDir)!,
                 Limit = parse.GetValue(limit),
@@ -49,12 +54,13 @@ internal static class TrainCommand
             };
             options.Validate();
             OutputFolder.Prepare("--out", options.OutDirectory);
-            if (options.SavePath is { } savePath) { CheckSavable(savePath); }
+            if (options.SavePath is { } savePath) { CheckSavable("--save", savePath); }
+            if (options.ExportOnnxPath is { } onnxPath) { CheckSavable("--export-onnx", onnxPath); }
             using var collective = options.DataParallel ? DataParallelLaunch.Join() : new SingleProcessCollective();
             return DataParallelLaunch.OnEveryRank(collective, () =>
             {
                 var resolved = Program.ResolveBackend(options.Backend);
-                var (train, test) = FashionMnistData.Load(options.DataDirectory);
+                var (train, test) = Data.FashionMnist.Load(options.DataDirectory);
                 if (options.Limit is { } n) { (train, test) = (train.Take(n), test.Take(n)); }
                 // Before the model is built: the batch size against the data, then the memory the run needs.
                 options.CheckBatchSize(train.Count);
@@ -69,8 +75,8 @@ internal static class TrainCommand
         return new Command("train", "Train a model on a data set.") { fashion };
     }
 
-    /// <summary>Fails now, not after the first epoch, when --save names a place a checkpoint cannot be written.</summary>
-    private static void CheckSavable(string path)
+    /// <summary>Fails now, not after training, when --save or --export-onnx names a place a file cannot be written.</summary>
+    private static void CheckSavable(string option, string path)
     {
         try
         {
@@ -78,7 +84,7 @@ internal static class TrainCommand
         }
         catch (FileWriteException e)
         {
-            throw new UsageException($"--save: {e.Message}");
+            throw new UsageException($"{option}: {e.Message}");
         }
     }
 
@@ -90,7 +96,7 @@ internal static class TrainCommand
         output.WriteLine(new string(' ', 12) + string.Concat(Enumerable.Range(0, 10).Select(j => $"{j,6}")));
         for (var i = 0; i < 10; i++)
         {
-            output.WriteLine($"{i} {FashionMnistData.ClassNames[i],-10}" + string.Concat(Enumerable.Range(0, 10).Select(j => $"{result.Confusion[i, j],6}")));
+            output.WriteLine($"{i} {Data.FashionMnist.ClassNames[i],-10}" + string.Concat(Enumerable.Range(0, 10).Select(j => $"{result.Confusion[i, j],6}")));
         }
         var epochsList = result.Epochs;
         foreach (var path in new[]

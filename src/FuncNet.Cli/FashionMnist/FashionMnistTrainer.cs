@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using FuncNet.Data;
 using FuncNet.Layers;
 using Spectre.Console;
 using static FuncNet.Ops;
@@ -24,15 +25,16 @@ internal static class FashionMnistTrainer
 {
     private const int EvaluationBatch = 1000;
 
-    public static FashionMnistResult Train(TrainOptions options, FashionMnistSplit train, FashionMnistSplit test, IBackend backend, ICollective collective, TextWriter output)
+    public static FashionMnistResult Train(TrainOptions options, LabeledImages train, LabeledImages test, IBackend backend, ICollective collective, TextWriter output)
     {
         options.CheckBatchSize(train.Count);
-        var x = Expr.Placeholder("images", Shape.Of(-1, FashionMnistSplit.PixelCount), DType.Float32);
+        var cnn = options.Model == "cnn";
+        var x = cnn
+            ? Expr.Placeholder("images", Shape.Of(-1, 1, train.Height, train.Width), DType.Float32)
+            : Expr.Placeholder("images", Shape.Of(-1, train.PixelCount), DType.Float32);
         var y = Expr.Placeholder("labels", Shape.Of(-1, 10), DType.Float32);
-        var layers = options.Hidden.Select((h, i) => (ILayer)new Dense(h, Relu, Initializers.HeUniform(options.Seed * 31 + i), Initializers.Zeros, $"hidden{i + 1}"))
-            .Append(new Dense(10, null, Initializers.GlorotUniform(options.Seed * 31 + options.Hidden.Count), Initializers.Zeros, "output"))
-            .ToArray();
-        var model = new Sequential(layers);
+        var model = cnn ? Cnn(options.Seed) : Mlp(options);
+        Tensor Images(LabeledImages split, int[] rows) => cnn ? split.ImagesNchw(rows) : split.Images(rows);
         var logits = model.Apply(x);
         var loss = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Mean);
         var lossSum = Losses.CategoricalCrossEntropyFromLogits(y, logits, Reduction.Sum);
@@ -51,7 +53,7 @@ internal static class FashionMnistTrainer
         var step = parallel is null ? optimizer.Minimize(loss) : null;
         using var session = new Session(backend);
         // Weights and optimizer state (moments, step count) together: a resumed run continues exactly.
-        Expr[] state = [.. model.Variables, .. parallel?.SlotVariables ?? step!.SlotVariables];
+        Expr[] state = [.. model.Variables, .. model.NonTrainableVariables, .. parallel?.SlotVariables ?? step!.SlotVariables];
         var firstEpoch = 1;
         // Rank 0 restores (the checkpoint need only be on its machine); Synchronize copies its state to all.
         if (options.ResumePath is { } resume && collective.Rank == 0)
@@ -65,31 +67,30 @@ internal static class FashionMnistTrainer
             parallel.Synchronize(session);
         }
 
-        output.WriteLine($"MLP 784-{string.Join("-", options.Hidden)}-10, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} per epoch), batch {options.BatchSize}, " +
+        output.WriteLine($"{(cnn ? "CNN conv32-pool-conv64-pool-128-10" : $"MLP 784-{string.Join("-", options.Hidden)}-10")}, {optimizer.Name} lr {options.EffectiveLearningRate} (×{options.LearningRateDecay} per epoch), batch {options.BatchSize}, " +
             $"{options.Epochs} epochs, {train.Count} training / {test.Count} test examples, seed {options.Seed}, backend {backend.Name}" +
             (parallel is null ? "" : $", data-parallel on {ranks} ranks ({collective.Name}, global batch {globalBatch})"));
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && console.Profile.Capabilities.Interactive;
-        var random = new Random(options.Seed);
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        // The library's seeded order: epoch e's batches depend only on the seed and e, so a resumed run sees the same ones.
+        var order = new BatchOrder(train.Count, globalBatch, options.Seed, dropLast: false);
         var batches = stepsPerEpoch;
         var trainProbe = train.Take(10_000);
         var epochs = new List<EpochResult>();
         int[,] confusion = new int[10, 10];
-        // Replay the shuffles of the epochs already done, so a resumed run sees the batches an uninterrupted one would.
-        for (var done = 1; done < firstEpoch; done++) { random.Shuffle(order); }
         for (var epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
-            random.Shuffle(order);
+            var epochBatches = order.Epoch(epoch);
             var clock = Stopwatch.StartNew();
             var lossTotal = 0.0;
             void RunBatches(Action<int, double>? progress)
             {
                 for (var k = 0; k < batches; k++)
                 {
-                    var global = order.AsSpan(k * globalBatch, Math.Min(globalBatch, train.Count - k * globalBatch));
+                    var global = epochBatches[k];
                     var (start, count) = DataParallelStep.Shard(global.Length, collective.Rank, ranks);
-                    var (bx, by) = Batch(train, global.Slice(start, count));
+                    var shard = global[start..(start + count)];
+                    var (bx, by) = (Images(train, shard), train.OneHotLabels(shard));
                     var batchLoss = parallel is null
                         ? session.Run(step!, (x, bx), (y, by)).ToScalar()
                         : parallel.Run(session, new Dictionary<Expr, Tensor> { [x] = bx, [y] = by }, count, global.Length);
@@ -121,8 +122,8 @@ internal static class FashionMnistTrainer
             }
             var seconds = clock.Elapsed.TotalSeconds;
             if (collective.Rank != 0 && parallel is not null) { continue; }
-            var (_, trainAccuracy, _) = Evaluate(session, x, y, lossSum, predicted, trainProbe);
-            var (testLoss, testAccuracy, matrix) = Evaluate(session, x, y, lossSum, predicted, test);
+            var (_, trainAccuracy, _) = Evaluate(session, x, y, lossSum, predicted, trainProbe, Images);
+            var (testLoss, testAccuracy, matrix) = Evaluate(session, x, y, lossSum, predicted, test, Images);
             confusion = matrix;
             var result = new EpochResult(epoch, lossTotal / train.Count, trainAccuracy, testLoss, testAccuracy, seconds, train.Count / seconds);
             epochs.Add(result);
@@ -134,13 +135,38 @@ internal static class FashionMnistTrainer
                 output.WriteLine($"saved epoch {epoch} to {path}");
             }
         }
+        if (options.ExportOnnxPath is { } onnx && collective.Rank == 0)
+        {
+            Onnx.Export(onnx, [Softmax(logits)], [OnnxOutputName], [x], session.GetValue);
+            output.WriteLine($"exported the model to {onnx} (ONNX opset {Onnx.Opset}: input 'images' [batch, 784] float32 in [0, 1], output '{OnnxOutputName}' [batch, 10])");
+        }
         return new FashionMnistResult(epochs, confusion, backend.Name);
     }
+
+    /// <summary>The name of the exported model's output.</summary>
+    public const string OnnxOutputName = "probabilities";
+
+    /// <summary>ReLU hidden layers of --hidden (He-uniform), then 10 logits (Glorot-uniform).</summary>
+    private static Sequential Mlp(TrainOptions options) => new(options.Hidden
+        .Select((h, i) => (ILayer)new Dense(h, Relu, Initializers.HeUniform(options.Seed * 31 + i), Initializers.Zeros, $"hidden{i + 1}"))
+        .Append(new Dense(10, null, Initializers.GlorotUniform(options.Seed * 31 + options.Hidden.Count), Initializers.Zeros, "output"))
+        .ToArray());
+
+    /// <summary>
+    /// The W6 network of bench/pytorch_reference.py's <c>cnn</c>: conv 1→32 3 × 3 (valid), ReLU, max-pool 2 × 2,
+    /// conv 32→64 3 × 3, ReLU, max-pool 2 × 2, flatten (1600), dense 128 with ReLU, dense 10.
+    /// </summary>
+    private static Sequential Cnn(int seed) => new(
+        new Conv2D(32, 3, 3, Conv2DOptions.Default, Relu, seed * 31, null), new MaxPool2D(2),
+        new Conv2D(64, 3, 3, Conv2DOptions.Default, Relu, seed * 31 + 1, null), new MaxPool2D(2),
+        new Flatten(),
+        new Dense(128, Relu, Initializers.HeUniform(seed * 31 + 2), Initializers.Zeros, "hidden"),
+        new Dense(10, null, Initializers.GlorotUniform(seed * 31 + 3), Initializers.Zeros, "output"));
 
     /// <summary>What a checkpoint records besides the tensors: enough to check that a resumed run trains the same model.</summary>
     private static Dictionary<string, string> Metadata(TrainOptions options, int epoch, int ranks) => new()
     {
-        ["funcnet.model"] = "fashion-mnist-mlp",
+        ["funcnet.model"] = $"fashion-mnist-{options.Model}",
         ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
         ["hidden"] = string.Join(",", options.Hidden),
         ["optimizer"] = options.Optimizer,
@@ -153,9 +179,13 @@ internal static class FashionMnistTrainer
     {
         var saved = Checkpoint.Read(path).Metadata;
         string Saved(string key) => saved.TryGetValue(key, out var v) ? v : "(none)";
-        if (Saved("funcnet.model") != "fashion-mnist-mlp" || !int.TryParse(Saved("epoch"), CultureInfo.InvariantCulture, out var done))
+        if (!Saved("funcnet.model").StartsWith("fashion-mnist-", StringComparison.Ordinal) || !int.TryParse(Saved("epoch"), CultureInfo.InvariantCulture, out var done))
         {
             throw new CorruptFileException($"--resume {path}: expected a checkpoint written by `funcnet train fashion-mnist --save`; its metadata has no model and epoch.");
+        }
+        if (Saved("funcnet.model") != $"fashion-mnist-{options.Model}")
+        {
+            throw new UsageException($"--resume {path}: the checkpoint is of a {Saved("funcnet.model")} model; given --model {options.Model}.");
         }
         var hidden = string.Join(",", options.Hidden);
         if (Saved("hidden") != hidden || Saved("optimizer") != options.Optimizer)
@@ -177,22 +207,21 @@ internal static class FashionMnistTrainer
     }
 
     /// <summary>Mean loss, accuracy and confusion matrix over a split, in batches.</summary>
-    private static (double Loss, double Accuracy, int[,] Confusion) Evaluate(Session session, Expr x, Expr y, Expr lossSum, Expr predicted, FashionMnistSplit split)
+    private static (double Loss, double Accuracy, int[,] Confusion) Evaluate(Session session, Expr x, Expr y, Expr lossSum, Expr predicted, LabeledImages split, Func<LabeledImages, int[], Tensor> images)
     {
         var confusion = new int[10, 10];
         var total = 0.0;
         var correct = 0;
-        var indices = Enumerable.Range(0, split.Count).ToArray();
         for (var start = 0; start < split.Count; start += EvaluationBatch)
         {
-            var rows = indices.AsSpan(start, Math.Min(EvaluationBatch, split.Count - start));
-            var (bx, by) = Batch(split, rows);
+            var rows = Enumerable.Range(start, Math.Min(EvaluationBatch, split.Count - start)).ToArray();
+            var (bx, by) = (images(split, rows), split.OneHotLabels(rows));
             var r = session.Run([lossSum, predicted], (x, bx), (y, by));
             total += r[0].ToScalar();
             var classes = r[1].ToIntArray();
             for (var i = 0; i < rows.Length; i++)
             {
-                var truth = split.Labels[rows[i]];
+                var truth = split.Label(rows[i]);
                 confusion[truth, classes[i]]++;
                 if (truth == classes[i]) { correct++; }
             }
@@ -200,15 +229,4 @@ internal static class FashionMnistTrainer
         return (total / split.Count, (double)correct / split.Count, confusion);
     }
 
-    private static (Tensor X, Tensor Y) Batch(FashionMnistSplit split, ReadOnlySpan<int> rows)
-    {
-        var pixels = new float[rows.Length * FashionMnistSplit.PixelCount];
-        var labels = new float[rows.Length * 10];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            split.Pixels.AsSpan(rows[i] * FashionMnistSplit.PixelCount, FashionMnistSplit.PixelCount).CopyTo(pixels.AsSpan(i * FashionMnistSplit.PixelCount));
-            labels[i * 10 + split.Labels[rows[i]]] = 1f;
-        }
-        return (Tensor.Create(Shape.Of(rows.Length, FashionMnistSplit.PixelCount), pixels), Tensor.Create(Shape.Of(rows.Length, 10), labels));
-    }
 }

@@ -1,3 +1,5 @@
+using FuncNet.Data;
+
 namespace FuncNet.Cli.FashionMnist;
 
 /// <summary>The options of <c>funcnet train fashion-mnist</c>, validated.</summary>
@@ -9,6 +11,11 @@ internal sealed record TrainOptions
     public double? LearningRate { get; init; }
     public string Optimizer { get; init; } = "adam";
 
+    /// <summary>"mlp" (the default: ReLU hidden layers of --hidden) or "cnn" (the W6 network: two 3 × 3 convolutions with max pooling, then 128 and 10 units).</summary>
+    public string Model { get; init; } = "mlp";
+
+    public static readonly string[] Models = ["mlp", "cnn"];
+
     /// <summary>
     /// The factor the learning rate is multiplied by per epoch, applied smoothly step by step (the theory
     /// chapter recommends decaying the rate); 1 keeps it constant. Per epoch rather than per run, so that a
@@ -19,7 +26,10 @@ internal sealed record TrainOptions
     public string? Backend { get; init; }
     public string? SavePath { get; init; }
     public string? ResumePath { get; init; }
-    public string DataDirectory { get; init; } = FashionMnistData.DefaultDirectory;
+
+    /// <summary>Where to write the trained model as ONNX (images → class probabilities), or null.</summary>
+    public string? ExportOnnxPath { get; init; }
+    public string DataDirectory { get; init; } = Data.FashionMnist.DefaultDirectory;
     public string OutDirectory { get; init; } = Path.Combine("out", "fashion-mnist");
     public int? Limit { get; init; }
 
@@ -42,16 +52,18 @@ internal sealed record TrainOptions
         if (Hidden.Count == 0 || Hidden.Any(h => h < 1)) { throw new UsageException($"--hidden: expected positive layer widths such as 256,128; given {string.Join(",", Hidden)}."); }
         if (LearningRate is { } lr && !(double.IsFinite(lr) && lr > 0)) { throw new UsageException($"--lr: expected a positive number; given {lr}."); }
         if (!(double.IsFinite(LearningRateDecay) && LearningRateDecay > 0 && LearningRateDecay <= 1)) { throw new UsageException($"--lr-decay: expected a factor in (0, 1]; given {LearningRateDecay}."); }
+        if (!Models.Contains(Model)) { throw new UsageException($"--model: expected one of {string.Join(", ", Models)}; given '{Model}'."); }
         if (!Optimizers.Contains(Optimizer)) { throw new UsageException($"--optimizer: expected one of {string.Join(", ", Optimizers)}; given '{Optimizer}'."); }
         if (Limit is { } n && n < 1) { throw new UsageException($"--limit: expected a positive number of training examples; given {n}."); }
         if (string.IsNullOrWhiteSpace(OutDirectory)) { throw new UsageException("--out: expected a folder for the plots; given an empty path."); }
         if (SavePath is { } save && string.IsNullOrWhiteSpace(save)) { throw new UsageException("--save: expected a checkpoint file path; given an empty path."); }
         if (ResumePath is { } resume && string.IsNullOrWhiteSpace(resume)) { throw new UsageException("--resume: expected a checkpoint file path; given an empty path."); }
+        if (ExportOnnxPath is { } onnx && string.IsNullOrWhiteSpace(onnx)) { throw new UsageException("--export-onnx: expected an .onnx file path; given an empty path."); }
         CheckLayerSizes();
     }
 
     /// <summary>The layer widths in order: the 784 pixels, the hidden layers, the 10 classes.</summary>
-    private IEnumerable<int> Widths => [FashionMnistSplit.PixelCount, .. Hidden, 10];
+    private IEnumerable<int> Widths => [784, .. Hidden, 10];
 
     /// <summary>Throws a usage error when a weight matrix has more elements than a tensor holds.</summary>
     private void CheckLayerSizes()

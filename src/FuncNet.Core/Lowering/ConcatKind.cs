@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// Inputs joined along one axis, seen as Outer rows: output row o is input 0's row o (Blocks[0] elements),

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// A dense block written into zeros at a corner: out[i] = block[i − Begin] inside the box

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// out[i₀, …, iₙ] = in[Offset + Σ iₐ·Strides[a]]: a transpose, broadcast or slice materialized as one copy. Axes that can be

@@ -6,6 +6,9 @@ public static class Initializers
     /// <summary>All zeros.</summary>
     public static Initializer Zeros { get; } = new ConstantInitializer(0.0);
 
+    /// <summary>All ones (normalization scales, running variances).</summary>
+    public static Initializer Ones { get; } = new ConstantInitializer(1.0);
+
     /// <summary>Every element <paramref name="value"/>.</summary>
     public static Initializer Constant(double value) => new ConstantInitializer(value);
 

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>
@@ -21,7 +23,8 @@ public abstract class Optimizer
 
     /// <summary>
     /// A step minimizing <paramref name="loss"/> over every variable it depends on, except the keys of
-    /// <see cref="RandomKeyStream"/>s, which the step advances instead.
+    /// <see cref="RandomKeyStream"/>s, which the step advances instead. The step also carries the state
+    /// updates of the nodes the loss uses (batch normalization's running statistics), untrained.
     /// </summary>
     public TrainingStep Minimize(Expr loss)
     {
@@ -87,6 +90,8 @@ public abstract class Optimizer
             assignments.Add(new Assignment(v, Update(context, v, g)));
         }
         assignments.AddRange(context.SlotAssignments);
+        // State the loss's own nodes keep (batch normalization's running statistics) moves with the step.
+        assignments.AddRange(StateUpdates.Of(loss).Where(a => !assignments.Any(t => ReferenceEquals(t.Variable, a.Variable))));
         assignments.AddRange(RandomKeyStream.AdvancesFor([loss, .. gradients]));
         return new TrainingStep(loss, variables, context.Slots, assignments);
     }

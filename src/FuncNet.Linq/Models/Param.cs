@@ -57,7 +57,7 @@ public sealed class Param<T>
 }
 
 /// <summary>The parameter declarations that start a model query; see <see cref="Param{T}"/>.</summary>
-public static class Param
+public static partial class Param
 {
     /// <summary>A Float64 parameter drawn from the standard normal distribution (as <c>tf.random_normal</c> and numpy's randn).</summary>
     public static Param<Expr> Normal(string name, params int[] dims) => Normal(name, new Shape(dims), 0.0, 1.0, DType.Float64);

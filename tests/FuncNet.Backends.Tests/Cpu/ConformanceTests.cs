@@ -45,10 +45,16 @@ public class ConformanceTests
         AgreeWithReference(backend, dtype, nameof(ReductionsSoftmaxAndViews));
 
     [SkippableTheory, MemberData(nameof(Cases))]
+    public void ActivationsAndRounding(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ActivationsAndRounding));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
     public void ShortRows(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ShortRows));
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void ZeroSizeDimensions(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ZeroSizeDimensions));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
+    public void ConvolutionAndPooling(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ConvolutionAndPooling));
 
     [SkippableTheory, MemberData(nameof(Cases))]
     public void LargeEnoughToRunInParallel(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(LargeEnoughToRunInParallel));

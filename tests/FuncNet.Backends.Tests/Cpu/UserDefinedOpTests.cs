@@ -17,6 +17,13 @@ public class UserDefinedOpTests
         (xs, _, g) => [g * Map(xs[0], a => Sigmoid(a) * (1.0 + a * (1.0 - Sigmoid(a))))],
         x);
 
+    /// <summary>The same function defined as a named elementwise op, and a binary one: each compiles into the fused kernels.</summary>
+    private static readonly Func<Expr, Expr> DefinedSwish =
+        DefineElementwise("DefinedSwish", a => a * Sigmoid(a), (a, _) => Sigmoid(a) * (1.0 + a * (1.0 - Sigmoid(a))));
+
+    private static readonly Func<Expr, Expr, Expr> SoftMax2 = DefineElementwise(
+        "SoftMax2", (a, b) => Log(Exp(a) + Exp(b)), (a, b, y) => Exp(a - y), (a, b, y) => Exp(b - y));
+
     public static TheoryData<string, DType> Cases => new()
     {
         { "managed", DType.Float32 }, { "managed", DType.Float64 }, { "mkl", DType.Float64 }, { "openblas", DType.Float64 },
@@ -28,8 +35,9 @@ public class UserDefinedOpTests
     {
         var backend = Backends.Get(backendName);
         var x = Expr.Placeholder("x", Shape.Of(4, 5), dtype);
-        var loss = ReduceSum(Swish(x) * StopGradient(Tanh(x)));
-        Expr[] outputs = [loss, Gradient(loss, x)];
+        var loss = ReduceSum(Swish(x) * StopGradient(Tanh(x)) + DefinedSwish(x) * SoftMax2(x, Sin(x)));
+        var direction = Expr.Constant(Tensor.Ones(Shape.Of(4, 5), dtype));
+        Expr[] outputs = [loss, Gradient(loss, x), Hvp(loss, [x], [direction])[0]];
         var feeds = new Dictionary<Expr, Tensor> { [x] = X.Cast(dtype) };
         using var reference = Plan.Compile(outputs, new ReferenceBackend());
         using var plan = Plan.Compile(outputs, backend);

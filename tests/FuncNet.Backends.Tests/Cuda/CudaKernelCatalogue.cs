@@ -1,5 +1,7 @@
 using FuncNet.Backends.Cuda;
 using FuncNet.Backends.Tests.Cpu;
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Backends.Tests.Cuda;
@@ -14,6 +16,11 @@ internal static class CudaKernelCatalogue
     /// <summary>One planned node: its op, its inputs' shapes, its shape, and the step the backend would run.</summary>
     internal sealed record Planned(Op Op, Shape[] Inputs, Shape Shape, CudaStep Step);
 
+    private static readonly Func<Expr, Expr> UserSoftplus = DefineElementwise("UserSoftplus", x => Log1p(Exp(x)), (x, _) => Sigmoid(x));
+
+    private static readonly Func<Expr, Expr, Expr> UserLogAddExp =
+        DefineElementwise("UserLogAddExp", (p, q) => Log(Exp(p) + Exp(q)), (p, _, y) => Exp(p - y), (_, q, y) => Exp(q - y));
+
     /// <summary>Applies each elementwise op at least once, including Int32 arithmetic and casts both ways.</summary>
     public static Expr[] EveryElementwiseOp(Expr[] x, DType dtype)
     {
@@ -24,7 +31,9 @@ internal static class CudaKernelCatalogue
             Abs(a), a + b, a - b, a * b, a / b, -a, Square(a), Sqrt(Abs(a) + 1.0), Exp(a), Log(Abs(a) + 1.0), Tanh(a), Sigmoid(a),
             Softplus(a), Relu(a), Elu(a, 0.7), Selu(a), LeakyRelu(a, 0.1), Gaussian(a), Sign(a), StopGradient(a) * b, Pow(Abs(a) + 1.0, b),
             Maximum(a, b), Minimum(a, b), Equal(a, b), NotEqual(a, b), Less(a, b), LessEqual(a, b), Greater(a, b), GreaterEqual(a, b),
-            Where(Greater(a, b), a, b), Map(a, b, (p, q) => Sigmoid(p) * Exp(q) - p * p),
+            Where(Greater(a, b), a, b), BatchNorm(a, b, b), Map(a, b, (p, q) => Sigmoid(p) * Exp(q) - p * p),
+            Sin(a), Cos(a), Log1p(Abs(a)), Expm1(a), Erf(a), Gelu(a), Gelu(a, GeluApproximation.Tanh), Silu(a), Rsqrt(Abs(a) + 1.0),
+            Clip(a, -0.5, 0.5), Floor(a), Round(a), UserSoftplus(a), UserLogAddExp(a, b),
             Cast(Cast(a, other), dtype), Cast(Cast(a * 10.0, DType.Int32) + Cast(b * 10.0, DType.Int32), dtype),
         ];
     }

@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using FuncNet.Cli.FashionMnist;
 
 namespace FuncNet.Cli.Tests;
@@ -7,9 +8,9 @@ public sealed class FashionMnistFactAttribute : FactAttribute
 {
     public FashionMnistFactAttribute()
     {
-        if (!FashionMnistData.IsPresent(FashionMnistData.DefaultDirectory))
+        if (!Data.FashionMnist.IsPresent(Data.FashionMnist.DefaultDirectory))
         {
-            Skip = $"Fashion-MNIST is not installed in {FashionMnistData.DefaultDirectory}: run `sudo bash scripts/setup-native.sh` (Debian package dataset-fashion-mnist).";
+            Skip = $"Fashion-MNIST is not installed in {Data.FashionMnist.DefaultDirectory}: run `sudo bash scripts/setup-native.sh` (Debian package dataset-fashion-mnist).";
         }
     }
 }

@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using FuncNet.Cli.FashionMnist;
 
 namespace FuncNet.Cli.Tests;
@@ -13,8 +14,8 @@ public sealed class MpiFactAttribute : FactAttribute
     public MpiFactAttribute(bool fashionMnist)
     {
         Skip = MpiRunner.SkipReason()
-            ?? (fashionMnist && !FashionMnistData.IsPresent(FashionMnistData.DefaultDirectory)
-                ? $"Fashion-MNIST is not installed in {FashionMnistData.DefaultDirectory}: run `sudo bash scripts/setup-native.sh`."
+            ?? (fashionMnist && !Data.FashionMnist.IsPresent(Data.FashionMnist.DefaultDirectory)
+                ? $"Fashion-MNIST is not installed in {Data.FashionMnist.DefaultDirectory}: run `sudo bash scripts/setup-native.sh`."
                 : null);
     }
 }

@@ -1,3 +1,4 @@
+using FuncNet.Data;
 using System.IO.Compression;
 using FuncNet.Cli.FashionMnist;
 
@@ -33,7 +34,7 @@ public static class TinyDataSet
             File.WriteAllBytes(Path.Combine(dir, $"{prefix}-images-idx3-ubyte.gz"), images);
             File.WriteAllBytes(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte.gz"), labels);
         }
-        Assert.True(FashionMnistData.IsPresent(dir));
+        Assert.True(Data.FashionMnist.IsPresent(dir));
         return dir;
     }
 }

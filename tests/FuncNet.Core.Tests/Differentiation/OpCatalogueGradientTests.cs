@@ -1,5 +1,8 @@
+using FuncNet.Expressions;
+using FuncNet.Tensors;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;
@@ -24,6 +27,8 @@ public class OpCatalogueGradientTests
     /// <summary>A constant in the dtype of <paramref name="like"/>, so that a case builds in Float32 as in Float64.</summary>
     private static Expr Like(Tensor value, Expr like) => Expr.Constant(value.Cast(like.DType));
 
+    /// <summary>Overlapping 3 × 2 windows with padding, for the pooling gradient ops built directly.</summary>
+    private static readonly Pool2DGeometry PoolGeometry = new(3, 2, 2, 1, 1, 1, 0, 1);
     /// <summary>A constant Int32 index tensor.</summary>
     private static Expr Ints(int[] values, params int[] shape) => Expr.Constant(Tensor.Create(Shape.Of(shape), values));
 
@@ -71,7 +76,33 @@ public class OpCatalogueGradientTests
         [typeof(LogSoftmaxOp)] = new([T(S23, 51)], x => LogSoftmax(x[0], 0)),
         [typeof(SoftmaxOp)] = new([T(S23, 52)], x => Softmax(x[0])),
         [typeof(CustomVjpOp)] = new([T(S23, 55), T(S23, 56)], x => CustomVjpTests.ScaledTanh(x[0], x[1])),
+        // The check is the identity; reached through BatchNorm, the case also checks batch normalization's composite gradient.
+        [typeof(BatchStatisticsCheckOp)] = new([T(Shape.Of(4, 3), 57), T(Shape.Of(3), 58), T(Shape.Of(3), 59)], x => BatchNorm(x[0], x[1], x[2]) * x[0]),
+        [typeof(SinOp)] = new([T(S23, 61)], x => Sin(x[0] * 2.0)),
+        [typeof(CosOp)] = new([T(S23, 62)], x => Cos(x[0] * 2.0)),
+        [typeof(Log1pOp)] = new([T(S23, 63, positive: true)], x => Log1p(x[0])),
+        [typeof(Expm1Op)] = new([T(S23, 64)], x => Expm1(x[0])),
+        [typeof(ErfOp)] = new([T(S23, 65)], x => Erf(x[0] * 1.5)),
+        [typeof(GeluOp)] = new([T(S23, 66)], x => Gelu(x[0] * 2.0) + Gelu(x[0] * 2.0 - 0.3, GeluApproximation.Tanh)),
+        [typeof(SiluOp)] = new([T(S23, 67)], x => Silu(x[0] * 2.0)),
+        [typeof(RsqrtOp)] = new([T(S23, 68, positive: true)], x => Rsqrt(x[0] + 0.25)),
+        // Inputs in [0.25, 1] in magnitude: the bounds sit between them, away from the finite-difference steps.
+        [typeof(ClipOp)] = new([T(S23, 69)], x => Clip(x[0], -0.6, 0.5)),
+        [typeof(UserElementwiseOp)] = new([T(S23, 70), T(Shape.Of(3), 71)], x => UserOps.LogAddExp(UserOps.Swish(x[0]), x[1])),
         [typeof(MatMulOp)] = new([T(Shape.Of(2, 2, 3), 53), T(Shape.Of(3, 4), 54)], x => MatMul(x[0], x[1])),
+        [typeof(Conv2DOp)] = new([T(Shape.Of(2, 4, 5, 6), 61), T(Shape.Of(6, 2, 3, 2), 62)],
+            x => Conv2D(x[0], x[1], new Conv2DOptions { StrideH = 2, Padding = Padding2D.Explicit(1, 0, 1, 1), DilationW = 2, Groups = 2 })),
+        [typeof(Conv2DInputGradientOp)] = new([T(Shape.Of(1, 4, 3, 3), 63), T(Shape.Of(4, 2, 3, 3), 64)],
+            x => Conv2DTranspose(x[0], x[1], new Conv2DOptions { StrideH = 2, StrideW = 2, Padding = Padding2D.Symmetric(1, 1), Groups = 2 }, 1, 0)),
+        [typeof(Conv2DFilterGradientOp)] = new([T(Shape.Of(2, 2, 5, 4), 65), T(Shape.Of(2, 4, 2, 4), 66)],
+            x => Expr.Make(new Conv2DFilterGradientOp(new Conv2DGeometry(2, 1, 1, 0, 0, 1, 1, 1, 2), 3, 2), x[0], x[1])),
+        [typeof(MaxPool2DOp)] = new([T(Shape.Of(2, 2, 5, 5), 67)], x => MaxPool2D(x[0], 3, 2, Padding2D.Symmetric(1, 1))),
+        [typeof(MaxPool2DGradientOp)] = new([T(Shape.Of(1, 2, 4, 5), 68), T(Shape.Of(1, 2, 2, 5), 69)],
+            x => Expr.Make(new MaxPool2DGradientOp(PoolGeometry), x[0], x[1])),
+        [typeof(MaxPool2DSelectOp)] = new([T(Shape.Of(1, 2, 4, 5), 70), T(Shape.Of(1, 2, 4, 5), 71)],
+            x => Expr.Make(new MaxPool2DSelectOp(PoolGeometry), x[0], x[1])),
+        [typeof(AvgPool2DOp)] = new([T(Shape.Of(2, 2, 5, 4), 72)], x => AvgPool2D(x[0], new Pool2DOptions(3, 2, 2, 1, Padding2D.Explicit(1, 0, 1, 1)))),
+        [typeof(AvgPool2DGradientOp)] = new([T(Shape.Of(1, 2, 2, 5), 73)], x => Expr.Make(new AvgPool2DGradientOp(PoolGeometry, 4, 5), x[0])),
         // Repeated indices (row 2 twice), indices of rank 2, and a batch dim; ScatterAdd sums into repeats.
         [typeof(GatherOp)] = new([T(Shape.Of(3, 4), 57)], x => Take(x[0], Ints([2, 0, 2, 1], 2, 2), 0) + ReduceSum(Gather(Square(x[0]), Ints([3, 0, 1, 1, 2, 2], 3, 2), 1, 1))),
         [typeof(ScatterAddOp)] = new([T(Shape.Of(2, 3), 58)], x => Square(ScatterAdd(x[0], Ints([1, 1], 2), Like(T(Shape.Of(4, 3), 59), x[0]), 0))),
@@ -91,6 +122,8 @@ public class OpCatalogueGradientTests
         [typeof(GreaterOp)] = x => Greater(x, 0.5),
         [typeof(GreaterEqualOp)] = x => GreaterEqual(x, 0.5),
         [typeof(SignOp)] = Sign,
+        [typeof(FloorOp)] = Floor,
+        [typeof(RoundOp)] = Round,
         [typeof(StopGradientOp)] = StopGradient,
         [typeof(ArgMaxOp)] = x => ArgMax(x),
         [typeof(OneHotOp)] = x => OneHot(Cast(x, DType.Int32), 3),

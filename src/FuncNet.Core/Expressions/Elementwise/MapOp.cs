@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>
@@ -14,10 +16,13 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
 
     protected override DType ResultDType(DType input) => Body.DType;
 
-    internal override ScalarExpr Formula(IReadOnlyList<ScalarExpr> args)
+    internal override ScalarExpr Formula(IReadOnlyList<ScalarExpr> args) => Compose(Body, args);
+
+    /// <summary>The formula of a map body: the composition of its ops' formulas over the given arguments.</summary>
+    internal static ScalarExpr Compose(Expr body, IReadOnlyList<ScalarExpr> args)
     {
         var formulas = new Dictionary<Expr, ScalarExpr>();
-        foreach (var node in GraphWalk.Topological([Body]))
+        foreach (var node in GraphWalk.Topological([body]))
         {
             formulas[node] = node.Op switch
             {
@@ -27,7 +32,7 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
                 _ => throw new InvalidOperationException($"Map body contains {node.Op.Name}; bodies are validated to be elementwise."),
             };
         }
-        return formulas[Body];
+        return formulas[body];
     }
 
     internal override Expr?[] Vjp(Expr node, Expr gradient)
@@ -70,11 +75,22 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
             {
                 continue;
             }
-            var d = Simplifier.Simplify(ReverseMode.Gradients(Body, [symbols[i]], null)[0]);
+            var d = BodyDerivative(Body, symbols[i]);
             result[i] = Ops.MapBody(d, node.Inputs);
         }
         return result;
     }
+
+    /// <summary>
+    /// ∂body/∂symbol, simplified: a differentiation of the body graph. Differentiation and rewriting are later
+    /// layers than the op catalogue, so the map does not call them; <c>FuncNet.Differentiation.MapBodyDerivative</c>
+    /// installs them here when the assembly loads (the dependency is inverted, not hidden: nothing else sets this).
+    /// </summary>
+    internal static Func<Expr, Expr, Expr> BodyDerivative { get; private set; } = (_, _) =>
+        throw new InvalidOperationException("No derivative of map bodies is installed; FuncNet.Differentiation.MapBodyDerivative does that when FuncNet.Core loads.");
+
+    /// <summary>Installs the derivative of map bodies; only <c>FuncNet.Differentiation.MapBodyDerivative</c> calls this.</summary>
+    internal static void InstallBodyDerivative(Func<Expr, Expr, Expr> derivative) => BodyDerivative = derivative;
 
     internal static Expr[] MapSymbols(IReadOnlyList<Expr> inputs) =>
         inputs.Select((x, i) => Expr.Make(new MapSymbolOp(i, x.DType))).ToArray();
@@ -110,6 +126,13 @@ public static partial class Ops
         }
         var symbols = MapOp.MapSymbols(inputs);
         var body = f(symbols) ?? throw new FuncNetException($"{query}: the function returned null; it must return an Expr.");
+        ValidateMapBody(body, query);
+        return MapBody(body, inputs);
+    }
+
+    /// <summary>Throws unless a traced body uses only map symbols, scalar constants and elementwise ops on scalars.</summary>
+    internal static void ValidateMapBody(Expr body, string query)
+    {
         foreach (var node in GraphWalk.Topological([body]))
         {
             var ok = node.Op is MapSymbolOp || (node.Op is ConstantOp && node.Rank == 0) || (node.Op.IsElementwise && node.Rank == 0);
@@ -120,7 +143,6 @@ public static partial class Ops
                     "Use only elementwise ops (arithmetic, Exp, Sigmoid, Where, …) and scalar constants inside the lambda; combine whole tensors outside it.");
             }
         }
-        return MapBody(body, inputs);
     }
 
     /// <summary>A map of an already traced body over inputs, collapsing trivial bodies.</summary>

@@ -2,7 +2,7 @@ namespace FuncNet.Layers;
 
 /// <summary>
 /// Inverted dropout as a layer, like Keras' <c>Dropout</c>: while <see cref="Training"/> is true, each
-/// <see cref="Apply"/> drops units with probability <see cref="Rate"/> using a fresh subkey of
+/// <see cref="Apply(Expr)"/> drops units with probability <see cref="Rate"/> using a fresh subkey of
 /// <see cref="Keys"/> (so a step from an optimizer draws a new mask every run); with it false, the layer is the
 /// identity. Build the training graph and the inference graph with the flag set accordingly. No variables.
 /// </summary>
@@ -33,4 +33,7 @@ public sealed class Dropout : ILayer
         ArgumentNullException.ThrowIfNull(input);
         return Training ? Ops.Dropout(input, Rate, Keys.Next(), training: true) : input;
     }
+
+    /// <inheritdoc />
+    public Expr Apply(Expr input, bool training) => training ? Apply(input) : input ?? throw new ArgumentNullException(nameof(input));
 }

@@ -1,0 +1,152 @@
+using Google.Protobuf;
+using P = global::Onnx;
+
+namespace FuncNet.Tests;
+
+/// <summary>Damaged and foreign models: a CorruptFileException or a FuncNetException that names the op, opset or field, never another exception.</summary>
+public sealed class ImportErrorTests
+{
+    private static byte[] ValidModel()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(-1, 3), DType.Float32);
+        var w = Expr.Variable("w", OpCase.Random(DType.Float32, 3, 2));
+        var b = Expr.Variable("b", OpCase.Random(DType.Float32, 2));
+        return Onnx.ExportToBytes([Ops.Softmax(Ops.Relu(Ops.MatMul(x, w) + b))], ["p"], [x], v => v.InitialValue);
+    }
+
+    private static void ImportFailsCleanlyOrSucceeds(byte[] bytes, string what)
+    {
+        try
+        {
+            Onnx.Import(bytes, what);
+        }
+        catch (FuncNetException)
+        {
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"{what}: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    [Fact]
+    public void EveryTruncationIsACorruptFileException()
+    {
+        var model = ValidModel();
+        for (var length = 0; length < model.Length; length++)
+        {
+            var e = Record.Exception(() => Onnx.Import(model[..length], $"truncated to {length}"));
+            Assert.True(e is CorruptFileException, $"truncated to {length} of {model.Length} bytes: {e?.GetType().Name ?? "no exception"}: {e?.Message}");
+        }
+    }
+
+    [Fact]
+    public void RandomMutationsFailCleanlyOrImport()
+    {
+        var model = ValidModel();
+        var random = new Random(2026);
+        for (var trial = 0; trial < 400; trial++)
+        {
+            var bytes = (byte[])model.Clone();
+            for (var k = random.Next(1, 4); k > 0; k--)
+            {
+                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            }
+            ImportFailsCleanlyOrSucceeds(bytes, $"mutation {trial}");
+        }
+    }
+
+    private static P.ModelProto Parse(byte[] bytes) => P.ModelProto.Parser.ParseFrom(bytes);
+
+    [Fact]
+    public void AnUnsupportedOpNamesTheOpItsDomainAndTheOpset()
+    {
+        var model = Parse(ValidModel());
+        model.Graph.Node.First(n => n.OpType == "Relu").OpType = "Celu";
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Import(model.ToByteArray(), "celu.onnx"));
+        Assert.Contains("op Celu", e.Message);
+        Assert.Contains("domain ai.onnx", e.Message);
+        Assert.Contains($"opset {Onnx.Opset}", e.Message);
+    }
+
+    [Fact]
+    public void AnOpOfAnotherDomainNamesTheDomain()
+    {
+        var model = Parse(ValidModel());
+        model.Graph.Node.First(n => n.OpType == "Relu").Domain = "com.microsoft";
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Import(model.ToByteArray(), "ms.onnx"));
+        Assert.Contains("Relu", e.Message);
+        Assert.Contains("'com.microsoft'", e.Message);
+    }
+
+    [Fact]
+    public void AnInputShapeContradictingItsInitializerIsAShapeExceptionNamingBoth()
+    {
+        var model = Parse(ValidModel());
+        // Older exporters list initializers among the inputs; here the declared shape disagrees with the data.
+        var declared = model.Graph.Input[0].Clone();
+        declared.Name = "w";
+        declared.Type.TensorType.Shape.Dim.Clear();
+        declared.Type.TensorType.Shape.Dim.Add(new P.TensorShapeProto.Types.Dimension { DimValue = 2 });
+        declared.Type.TensorType.Shape.Dim.Add(new P.TensorShapeProto.Types.Dimension { DimValue = 3 });
+        model.Graph.Input.Add(declared);
+        var e = Assert.Throws<ShapeException>(() => Onnx.Import(model.ToByteArray(), "w.onnx"));
+        Assert.Contains("input 'w'", e.Message);
+        Assert.Contains("(2, 3)", e.Message);
+        Assert.Contains("(3, 2)", e.Message);
+    }
+
+    [Fact]
+    public void InitializerDataOfTheWrongLengthIsCorrupt()
+    {
+        var model = Parse(ValidModel());
+        var w = model.Graph.Initializer.First(i => i.Name == "w");
+        w.RawData = ByteString.CopyFrom(w.RawData.Span[..8]);
+        var e = Assert.Throws<CorruptFileException>(() => Onnx.Import(model.ToByteArray(), "short.onnx"));
+        Assert.Contains("initializer 'w'", e.Message);
+        Assert.Contains("raw_data", e.Message);
+    }
+
+    [Fact]
+    public void AMissingOpsetIsNamedAsTheField()
+    {
+        var model = Parse(ValidModel());
+        model.OpsetImport.Clear();
+        var e = Assert.Throws<CorruptFileException>(() => Onnx.Import(model.ToByteArray(), "no-opset.onnx"));
+        Assert.Contains("opset_import", e.Message);
+    }
+
+    [Fact]
+    public void AnUnsupportedElementTypeNamesTheFieldAndType()
+    {
+        var model = Parse(ValidModel());
+        model.Graph.Input[0].Type.TensorType.ElemType = (int)P.TensorProto.Types.DataType.Float16;
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Import(model.ToByteArray(), "half.onnx"));
+        Assert.Contains("FLOAT16", e.Message);
+        Assert.Contains("elem_type", e.Message);
+    }
+
+    [Fact]
+    public void ANameUsedBeforeItIsDefinedIsCorrupt()
+    {
+        var model = Parse(ValidModel());
+        var nodes = model.Graph.Node.Reverse().ToArray();
+        model.Graph.Node.Clear();
+        model.Graph.Node.AddRange(nodes);
+        Assert.Throws<CorruptFileException>(() => Onnx.Import(model.ToByteArray(), "unsorted.onnx"));
+    }
+
+    [Fact]
+    public void ADirectoryIsNotAModel()
+    {
+        var e = Assert.Throws<CorruptFileException>(() => Onnx.Import(Path.GetTempPath()));
+        Assert.Contains("directory", e.Message);
+    }
+
+    [Fact]
+    public void AMissingFileIsCorruptNamingIt()
+    {
+        var e = Assert.Throws<CorruptFileException>(() => Onnx.Import("/nonexistent/model.onnx"));
+        Assert.Contains("/nonexistent/model.onnx", e.Message);
+    }
+}
