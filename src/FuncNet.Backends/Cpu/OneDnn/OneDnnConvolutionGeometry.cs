@@ -67,35 +67,28 @@ internal sealed record OneDnnConvolutionGeometry(
     internal unsafe OneDnnPrimitive CreateForward(OneDnnLibrary library)
     {
         Validate();
-        byte* source = stackalloc byte[OneDnnLibrary.MemoryDescBytes], weights = stackalloc byte[OneDnnLibrary.MemoryDescBytes], destination = stackalloc byte[OneDnnLibrary.MemoryDescBytes];
-        byte* operation = stackalloc byte[OneDnnLibrary.OpDescBytes];
-        Describe(library, source, weights, destination);
-        var (strides, dilates, before, after) = Spatial();
-        fixed (long* st = strides, di = dilates, pb = before, pa = after)
-        {
+        return Create(library, null, "convolution forward", (operation, source, weights, destination, st, di, pb, pa) =>
             OneDnnLibrary.Check(library.ConvolutionForwardDescInit(operation, OneDnnConstants.ForwardTraining, OneDnnConstants.ConvolutionDirect,
-                source, weights, null, destination, st, di, pb, pa), "dnnl_dilated_convolution_forward_desc_init");
-        }
-        return new OneDnnPrimitive(library, operation, null, "convolution forward");
+                source, weights, null, destination, st, di, pb, pa), "dnnl_dilated_convolution_forward_desc_init"));
     }
 
     /// <summary>Creates the input-gradient primitive (a transposed convolution of the output gradient).</summary>
-    internal unsafe OneDnnPrimitive CreateBackwardData(OneDnnLibrary library, OneDnnPrimitive forward)
-    {
-        byte* source = stackalloc byte[OneDnnLibrary.MemoryDescBytes], weights = stackalloc byte[OneDnnLibrary.MemoryDescBytes], destination = stackalloc byte[OneDnnLibrary.MemoryDescBytes];
-        byte* operation = stackalloc byte[OneDnnLibrary.OpDescBytes];
-        Describe(library, source, weights, destination);
-        var (strides, dilates, before, after) = Spatial();
-        fixed (long* st = strides, di = dilates, pb = before, pa = after)
-        {
+    internal unsafe OneDnnPrimitive CreateBackwardData(OneDnnLibrary library, OneDnnPrimitive forward) =>
+        Create(library, forward, "convolution backward data", (operation, source, weights, destination, st, di, pb, pa) =>
             OneDnnLibrary.Check(library.ConvolutionBackwardDataDescInit(operation, OneDnnConstants.ConvolutionDirect,
-                source, weights, destination, st, di, pb, pa), "dnnl_dilated_convolution_backward_data_desc_init");
-        }
-        return new OneDnnPrimitive(library, operation, forward, "convolution backward data");
-    }
+                source, weights, destination, st, di, pb, pa), "dnnl_dilated_convolution_backward_data_desc_init"));
 
     /// <summary>Creates the filter-gradient primitive.</summary>
-    internal unsafe OneDnnPrimitive CreateBackwardWeights(OneDnnLibrary library, OneDnnPrimitive forward)
+    internal unsafe OneDnnPrimitive CreateBackwardWeights(OneDnnLibrary library, OneDnnPrimitive forward) =>
+        Create(library, forward, "convolution backward weights", (operation, source, weights, destination, st, di, pb, pa) =>
+            OneDnnLibrary.Check(library.ConvolutionBackwardWeightsDescInit(operation, OneDnnConstants.ConvolutionDirect,
+                source, weights, null, destination, st, di, pb, pa), "dnnl_dilated_convolution_backward_weights_desc_init"));
+
+    /// <summary>Fills an operation descriptor from the memory descriptors and the spatial arrays (strides, dilations, padding before, after).</summary>
+    private unsafe delegate void InitOperation(byte* operation, byte* source, byte* weights, byte* destination, long* strides, long* dilates, long* padBefore, long* padAfter);
+
+    // The three directions describe the same memory and spatial parameters; only the descriptor call differs.
+    private unsafe OneDnnPrimitive Create(OneDnnLibrary library, OneDnnPrimitive? forward, string what, InitOperation init)
     {
         byte* source = stackalloc byte[OneDnnLibrary.MemoryDescBytes], weights = stackalloc byte[OneDnnLibrary.MemoryDescBytes], destination = stackalloc byte[OneDnnLibrary.MemoryDescBytes];
         byte* operation = stackalloc byte[OneDnnLibrary.OpDescBytes];
@@ -103,9 +96,8 @@ internal sealed record OneDnnConvolutionGeometry(
         var (strides, dilates, before, after) = Spatial();
         fixed (long* st = strides, di = dilates, pb = before, pa = after)
         {
-            OneDnnLibrary.Check(library.ConvolutionBackwardWeightsDescInit(operation, OneDnnConstants.ConvolutionDirect,
-                source, weights, null, destination, st, di, pb, pa), "dnnl_dilated_convolution_backward_weights_desc_init");
+            init(operation, source, weights, destination, st, di, pb, pa);
         }
-        return new OneDnnPrimitive(library, operation, forward, "convolution backward weights");
+        return new OneDnnPrimitive(library, operation, forward, what);
     }
 }

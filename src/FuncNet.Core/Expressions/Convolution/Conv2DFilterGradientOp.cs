@@ -52,13 +52,7 @@ internal sealed record Conv2DFilterGradientOp(Conv2DGeometry Geometry, int Filte
         return [Ops.Conv2DInputGradient(g, gradient, Geometry, x.Shape, Name), Expr.Make(new Conv2DOp(Geometry), x, gradient)];
     }
 
-    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents)
-    {
-        Expr x = node.Inputs[0], g = node.Inputs[1];
-        return Tangents.Add(
-            tangents[0] is { } tx ? Expr.Make(this, tx, g) : null,
-            tangents[1] is { } tg ? Expr.Make(this, x, tg) : null);
-    }
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => Bilinear.Jvp(this, node, tangents);
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Conv2DFilterGradient({inputs[0]}, {inputs[1]}, {FilterHeight} × {FilterWidth}, {Geometry})";
 

@@ -50,29 +50,13 @@ internal sealed record Conv2DInputGradientOp(Conv2DGeometry Geometry, int Height
         return [Expr.Make(new Conv2DOp(Geometry), gradient, w), Ops.Conv2DFilterGradient(gradient, g, Geometry, w.Shape, Name)];
     }
 
-    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents)
-    {
-        Expr g = node.Inputs[0], w = node.Inputs[1];
-        return Tangents.Add(
-            tangents[0] is { } tg ? Expr.Make(this, tg, w) : null,
-            tangents[1] is { } tw ? Expr.Make(this, g, tw) : null);
-    }
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => Bilinear.Jvp(this, node, tangents);
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Conv2DInputGradient({inputs[0]}, {inputs[1]}, {Height} × {Width}, {Geometry})";
 
     // Batching as Conv2D's: rows of gradients alone are more images; rows of filters become groups.
-    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
-    {
-        if (!batched[1])
-        {
-            return ImageBatching.UnfoldImages(Expr.Make(this, ImageBatching.FoldIntoImages(inputs[0], Name), inputs[1]), inputs[0], Name);
-        }
-        var all = Batching.AllBatched(inputs, batched);
-        var rows = all[1].Shape[0];
-        var grouped = this with { Geometry = Geometry with { Groups = Geometry.Groups * rows } };
-        var dx = Expr.Make(grouped, ImageBatching.ChannelsOfEachRow(all[0], Name), ImageBatching.FiltersOfEachRow(all[1], Name));
-        return ImageBatching.RowsOfChannels(dx, rows, Name);
-    }
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        ImageBatching.ImagesAgainstFilters(this, rows => this with { Geometry = Geometry with { Groups = Geometry.Groups * rows } }, inputs, batched);
 }
 
 public static partial class Ops

@@ -35,29 +35,13 @@ internal sealed record Conv2DOp(Conv2DGeometry Geometry) : Op
         return [Ops.Conv2DInputGradient(gradient, w, Geometry, x.Shape, Name), Ops.Conv2DFilterGradient(x, gradient, Geometry, w.Shape, Name)];
     }
 
-    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents)
-    {
-        Expr x = node.Inputs[0], w = node.Inputs[1];
-        return Tangents.Add(
-            tangents[0] is { } tx ? Expr.Make(this, tx, w) : null,
-            tangents[1] is { } tw ? Expr.Make(this, x, tw) : null);
-    }
+    internal override Expr? Jvp(Expr node, IReadOnlyList<Expr?> tangents) => Bilinear.Jvp(this, node, tangents);
 
     internal override string Format(IReadOnlyList<string> inputs) => $"Conv2D({inputs[0]}, {inputs[1]}, {Geometry})";
 
     // Batching: rows of images alone become more images; rows of filters become groups over rows of channels.
-    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
-    {
-        if (!batched[1])
-        {
-            return ImageBatching.UnfoldImages(Expr.Make(this, ImageBatching.FoldIntoImages(inputs[0], Name), inputs[1]), inputs[0], Name);
-        }
-        var all = Batching.AllBatched(inputs, batched);
-        var rows = all[1].Shape[0];
-        var grouped = this with { Geometry = Geometry with { Groups = Geometry.Groups * rows } };
-        var y = Expr.Make(grouped, ImageBatching.ChannelsOfEachRow(all[0], Name), ImageBatching.FiltersOfEachRow(all[1], Name));
-        return ImageBatching.RowsOfChannels(y, rows, Name);
-    }
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        ImageBatching.ImagesAgainstFilters(this, rows => this with { Geometry = Geometry with { Groups = Geometry.Groups * rows } }, inputs, batched);
 }
 
 public static partial class Ops

@@ -7,6 +7,42 @@ namespace FuncNet.Expressions;
 /// </summary>
 internal static class ImageBatching
 {
+    /// <summary>
+    /// The batching rule of an op over images alone (the others unbatched): rows of <paramref name="images"/> are
+    /// more images, so the op runs once on (B·N, …) with <paramref name="others"/> as they are, and the result is
+    /// split back into rows.
+    /// </summary>
+    public static Expr AsMoreImages(Op op, Expr images, params Expr[] others) =>
+        UnfoldImages(Expr.Make(op, [FoldIntoImages(images, op.Name), .. others]), images, op.Name);
+
+    /// <summary>
+    /// The batching rule of an op of two operands laid out as the images (images and a gradient or tangent of the
+    /// same layout): both are given rows, and the rows of both are more images.
+    /// </summary>
+    public static Expr BothAsMoreImages(Op op, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
+    {
+        var all = Batching.AllBatched(inputs, batched);
+        var folded = Expr.Make(op, FoldIntoImages(all[0], op.Name), FoldIntoImages(all[1], op.Name));
+        return UnfoldImages(folded, all[0], op.Name);
+    }
+
+    /// <summary>
+    /// The batching rule of a convolution-like op of (images, filters): rows of images alone are more images; rows
+    /// of filters become groups over rows of channels, through <paramref name="timesGroups"/> (the op with its
+    /// groups multiplied by the number of rows).
+    /// </summary>
+    public static Expr ImagesAgainstFilters(Op op, Func<int, Op> timesGroups, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
+    {
+        if (!batched[1])
+        {
+            return AsMoreImages(op, inputs[0], inputs[1]);
+        }
+        var all = Batching.AllBatched(inputs, batched);
+        var rows = all[1].Shape[0];
+        var y = Expr.Make(timesGroups(rows), ChannelsOfEachRow(all[0], op.Name), FiltersOfEachRow(all[1], op.Name));
+        return RowsOfChannels(y, rows, op.Name);
+    }
+
     /// <summary>(B, N, rest…) → (B·N, rest…).</summary>
     public static Expr FoldIntoImages(Expr x, string op)
     {

@@ -54,7 +54,7 @@ internal sealed record AvgPool2DGradientOp(Pool2DGeometry Geometry, int Height, 
 
     // Batching: rows of gradients are more images.
     internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
-        ImageBatching.UnfoldImages(Expr.Make(this, ImageBatching.FoldIntoImages(inputs[0], Name)), inputs[0], Name);
+        ImageBatching.AsMoreImages(this, inputs[0]);
 }
 
 public static partial class Ops

@@ -56,7 +56,7 @@ internal sealed record MaxPool2DOp(Pool2DGeometry Geometry) : Op
 
     // Batching: rows of images are more images.
     internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
-        ImageBatching.UnfoldImages(Expr.Make(this, ImageBatching.FoldIntoImages(inputs[0], Name)), inputs[0], Name);
+        ImageBatching.AsMoreImages(this, inputs[0]);
 }
 
 public static partial class Ops

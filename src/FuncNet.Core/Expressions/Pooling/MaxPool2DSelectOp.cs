@@ -43,10 +43,6 @@ internal sealed record MaxPool2DSelectOp(Pool2DGeometry Geometry) : Op
     internal override string Format(IReadOnlyList<string> inputs) => $"MaxPool2DSelect({inputs[0]}, {inputs[1]}, {Geometry})";
 
     // Batching: rows of images (and of values) are more images.
-    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched)
-    {
-        var all = Batching.AllBatched(inputs, batched);
-        var folded = Expr.Make(this, ImageBatching.FoldIntoImages(all[0], Name), ImageBatching.FoldIntoImages(all[1], Name));
-        return ImageBatching.UnfoldImages(folded, all[0], Name);
-    }
+    internal override Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
+        ImageBatching.BothAsMoreImages(this, inputs, batched);
 }

@@ -30,21 +30,10 @@ internal sealed record GatherOp(int Axis, int BatchDims) : Op
     {
         var (x, indices) = (inputs[0], inputs[1]);
         var kind = (GatherKind)Lower([x.Shape, indices.Shape], [x.DType, DType.Int32], outputShape, outputDType);
-        var g = kind.Geometry;
         var index = indices.ToIntArray();
         kind.CheckIndices(index);
         var result = new double[outputShape.Size];
-        for (var b = 0; b < g.Batch; b++)
-        {
-            for (var o = 0; o < g.Outer; o++)
-            {
-                for (var k = 0; k < g.Count; k++)
-                {
-                    var j = index[b * g.Count + k];
-                    for (var i = 0; i < g.Inner; i++) { result[g.Gathered(b, o, k, i)] = x.GetDouble(g.Source(b, o, j, i)); }
-                }
-            }
-        }
+        GatherTraversal.ForEachElement(kind.Geometry, index, (gathered, source) => result[gathered] = x.GetDouble(source));
         return Tensor.FromSpan(outputShape, result, outputDType);
     }
 

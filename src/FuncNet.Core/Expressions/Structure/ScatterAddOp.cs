@@ -40,21 +40,10 @@ internal sealed record ScatterAddOp(int Axis, int BatchDims) : Op
     {
         var (updates, indices) = (inputs[0], inputs[1]);
         var kind = (GatherKind)Lower([updates.Shape, indices.Shape, outputShape], [updates.DType, DType.Int32, outputDType], outputShape, outputDType);
-        var g = kind.Geometry;
         var index = indices.ToIntArray();
         kind.CheckIndices(index);
         var result = new double[outputShape.Size];
-        for (var b = 0; b < g.Batch; b++)
-        {
-            for (var o = 0; o < g.Outer; o++)
-            {
-                for (var k = 0; k < g.Count; k++)
-                {
-                    var j = index[b * g.Count + k];
-                    for (var i = 0; i < g.Inner; i++) { result[g.Source(b, o, j, i)] += updates.GetDouble(g.Gathered(b, o, k, i)); }
-                }
-            }
-        }
+        GatherTraversal.ForEachElement(kind.Geometry, index, (gathered, source) => result[source] += updates.GetDouble(gathered));
         return Tensor.FromSpan(outputShape, result, outputDType);
     }
 
