@@ -1,4 +1,3 @@
-using FuncNet.Expressions;
 using FuncNet.Lowering;
 
 namespace FuncNet.Expressions;
