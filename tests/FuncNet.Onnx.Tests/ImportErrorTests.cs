@@ -96,7 +96,8 @@ public sealed class ImportErrorTests
         { "MaxPool", "storage_order", 1, "storage_order = 1" },
         { "AveragePool", "count_include_pad", 1, "count_include_pad = 1 and padding" },
         { "AveragePool", "ceil_mode", 1, "ceil_mode = 1" },
-        { "Conv", "group", 0, "expected strides, dilations and groups ≥ 1" },
+        { "Conv", "group", 0, "attribute group has entry 0; expected a value in [1, " },
+        { "Conv", "strides", 2, "attribute 'strides' has type Int; expected Ints" },
     };
 
     [Theory]
@@ -110,7 +111,7 @@ public sealed class ImportErrorTests
         node.Attribute.Add(Int(attribute, value));
         var e = Assert.ThrowsAny<FuncNetException>(() => Onnx.Import(model.ToByteArray(), "vision.onnx"));
         Assert.Contains(expected, e.Message);
-        if (e is not ShapeException) { Assert.Contains($"node '{node.Name}' ({op}", e.Message); }
+        Assert.Contains($"node '{node.Name}' ({op}", e.Message);
     }
 
     [Fact]

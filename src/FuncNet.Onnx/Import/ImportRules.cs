@@ -279,9 +279,9 @@ internal static class ImportRules
         long[] strides = Pair(c, "strides", 1), dilations = Pair(c, "dilations", 1);
         return new Conv2DOptions
         {
-            StrideH = Small(c, strides[0], "strides"), StrideW = Small(c, strides[1], "strides"),
-            DilationH = Small(c, dilations[0], "dilations"), DilationW = Small(c, dilations[1], "dilations"),
-            Groups = Small(c, c.Int("group", 1), "group"),
+            StrideH = Positive(c, strides[0], "strides"), StrideW = Positive(c, strides[1], "strides"),
+            DilationH = Positive(c, dilations[0], "dilations"), DilationW = Positive(c, dilations[1], "dilations"),
+            Groups = Positive(c, c.Int("group", 1), "group"),
             Padding = Pads(c),
         };
     }
@@ -323,6 +323,9 @@ internal static class ImportRules
 
     private static int Small(ImportContext c, long v, string field) =>
         v is >= 0 and <= Shape.MaxSize ? (int)v : throw c.Error($"attribute {field} has entry {v}; expected a value in [0, {Shape.MaxSize}]");
+
+    private static int Positive(ImportContext c, long v, string field) =>
+        v is >= 1 and <= Shape.MaxSize ? (int)v : throw c.Error($"attribute {field} has entry {v}; expected a value in [1, {Shape.MaxSize}]");
 
     private static Expr WithBias(ImportContext c, Expr y)
     {
