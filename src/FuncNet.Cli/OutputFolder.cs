@@ -1,3 +1,5 @@
+using FuncNet.Checkpoints;
+
 namespace FuncNet.Cli;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using FuncNet.Transforms;
+
 namespace FuncNet.Linq;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class RowsQuery
     public Expr Select(Func<Expr, Expr> g)
     {
         ArgumentNullException.ThrowIfNull(g);
-        return Batching.Vmap(Source, g, "Rows().Select");
+        return Vmap.Apply(Source, g, "Rows().Select");
     }
 
     /// <summary>A projection that is not yet an Expr (a <c>let</c> inside a rows query).</summary>
@@ -47,7 +49,7 @@ public sealed class RowsQuery<T>
     {
         ArgumentNullException.ThrowIfNull(g);
         var project = _project;
-        return Batching.Vmap(Source, row => g(project(row)), "Rows().Select");
+        return Vmap.Apply(Source, row => g(project(row)), "Rows().Select");
     }
 
     /// <summary>A further projection that is not yet an Expr.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet.Linq;
 
 /// <summary>How every element query becomes one map node: the sources broadcast together, the body traced once on scalar symbols.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Checkpoints;
+
 namespace FuncNet;
 
 /// <summary>Reads a model file's bytes, refusing what is not a regular file (a FIFO would block, a device read forever).</summary>

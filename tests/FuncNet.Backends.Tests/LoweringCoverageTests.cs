@@ -1,4 +1,7 @@
 using FuncNet.Backends.Cuda;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
 using static FuncNet.Ops;
 
 namespace FuncNet.Backends.Tests;

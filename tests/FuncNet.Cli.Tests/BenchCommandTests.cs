@@ -53,7 +53,8 @@ public class BenchCommandTests
         }
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.All(lines, l => Assert.Equal("gemm-providers", l.GetProperty("workload").GetString()));
-        Assert.All(lines, l => Assert.True(l.GetProperty("gflops").GetDouble() > 0, l.ToString()));
+        // A figure, not a speed check: on a loaded machine a call can round to 0.0 GFLOP/s.
+        Assert.All(lines, l => Assert.True(l.GetProperty("gflops").GetDouble() is >= 0 and < double.PositiveInfinity && l.GetProperty("samples").GetInt32() > 0, l.ToString()));
         var providers = lines.Select(l => l.GetProperty("provider").GetString()).Distinct().ToArray();
         // W1's eight products, each timed on every provider.
         Assert.Equal(8 * providers.Length, lines.Length);

@@ -1,3 +1,6 @@
+using FuncNet.Lowering;
+using FuncNet.Transforms;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Linq.Tests;
@@ -47,7 +50,7 @@ public class ErrorTests
         var x = Expr.Placeholder("x", 2, 3);
         // A map symbol is only meaningful inside a map body, so it has no batching rule of its own; a
         // placeholder-like op without a rule shows the message every such op gives.
-        var e = Assert.Throws<FuncNetException>(() => Batching.Vmap(x, row => Expr.Make(new FakeOp(), row), "Rows().Select"));
+        var e = Assert.Throws<FuncNetException>(() => Vmap.Apply(x, row => Expr.Make(new FakeOp(), row), "Rows().Select"));
         Assert.Contains("Fake", e.Message);
         Assert.Contains("no batching rule", e.Message);
     }

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Linq.Tests;

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet.Tests;
 
 /// <summary>The export table against the op catalogue: a new op fails here until it gets its ONNX entry (or is listed as gradient-only or without an exact equivalent).</summary>

@@ -1,4 +1,5 @@
 using static FuncNet.Ops;
+using FuncNet.Lowering;
 
 namespace FuncNet.Tests;
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Cpu;
 

@@ -1,6 +1,8 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu.Mkl;
 using FuncNet.Backends.Cpu.OneDnn;
+using FuncNet.Compilation;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Cpu;
 

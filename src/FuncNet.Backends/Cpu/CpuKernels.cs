@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
 
 namespace FuncNet.Backends.Cpu;
 

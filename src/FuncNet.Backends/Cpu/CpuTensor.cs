@@ -1,3 +1,5 @@
+using FuncNet.Compilation;
+
 namespace FuncNet.Backends.Cpu;
 
 /// <summary>A CPU backend value: a dense row-major host array, pooled when the backend owns it.</summary>

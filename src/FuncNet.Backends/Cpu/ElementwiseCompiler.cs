@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Numerics;
 using System.Reflection;
+using FuncNet.Expressions;
 
 namespace FuncNet.Backends.Cpu;
 
@@ -266,7 +267,7 @@ internal static class ElementwiseCompiler
             {
                 ScalarFn.Exp => Expression.Call(math.GetMethod("Exp", [t])!, a[0]),
                 ScalarFn.Log => Expression.Call(math.GetMethod("Log", [t])!, a[0]),
-                ScalarFn.Log1p or ScalarFn.Expm1 or ScalarFn.Erf => Expression.Call(typeof(FuncNet.ScalarMath).GetMethod(fn.ToString(), [t])!, a[0]),
+                ScalarFn.Log1p or ScalarFn.Expm1 or ScalarFn.Erf => Expression.Call(typeof(FuncNet.Lowering.ScalarMath).GetMethod(fn.ToString(), [t])!, a[0]),
                 ScalarFn.Sin or ScalarFn.Cos or ScalarFn.Floor or ScalarFn.Round => Expression.Call(math.GetMethod(fn.ToString(), [t])!, a[0]),
                 ScalarFn.Sqrt => Expression.Call(math.GetMethod("Sqrt", [t])!, a[0]),
                 ScalarFn.Abs => Expression.Call(math.GetMethod("Abs", [t])!, a[0]),

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Cpu;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FuncNet;
+namespace FuncNet.Checkpoints;
 
 /// <summary>
 /// What makes a checkpoint loadable, stated once. <see cref="Checkpoint.Read(string)"/> rejects a file

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FuncNet;
+namespace FuncNet.Checkpoints;
 
 /// <summary>
 /// What kind of file system entry a path names, found without opening it. Opening a FIFO for reading

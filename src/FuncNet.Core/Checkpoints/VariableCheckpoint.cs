@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Checkpoints;
 
 /// <summary>
 /// The checks between a session's variables and a checkpoint: names are unique and present, shapes and

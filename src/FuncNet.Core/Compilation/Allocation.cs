@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// Storage requests a plan or a variable store makes on behalf of a node. Running out of memory (host or

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// One run's worth of storage and prepared kernels for a specialization: a value (buffer, view or leaf)
@@ -87,6 +87,22 @@ internal sealed class Arena : IDisposable
 
     private int? _kernelCount;
 
+    private PlanRunInfo? _eagerRunInfo;
+
+    /// <summary>
+    /// The facts of an eager run of this arena for the given fallback reason: made once per reason (the
+    /// reasons are fixed strings), so a steady run reports them without allocating. Immutable, so sharing is safe.
+    /// </summary>
+    public PlanRunInfo EagerRunInfo(string? reason)
+    {
+        var info = _eagerRunInfo;
+        if (info is null || !ReferenceEquals(info.GraphFallbackReason, reason))
+        {
+            _eagerRunInfo = info = new PlanRunInfo(KernelCount, false, reason);
+        }
+        return info;
+    }
+
     /// <summary>The arena's graph-capture state on a capturing backend (created by the plan on first use).</summary>
     public ArenaCapture? Capture { get; set; }
 
@@ -95,6 +111,26 @@ internal sealed class Arena : IDisposable
     /// The plan clears it when it records.
     /// </summary>
     public bool BindingsChanged { get; set; }
+
+    /// <summary>
+    /// Runs every kernel in schedule order; with <paramref name="checkNumerics"/>, checks each output for NaN
+    /// and infinity after its kernel (downloading it) and throws naming the op that produced one.
+    /// </summary>
+    public void RunKernels(bool checkNumerics)
+    {
+        var schedule = _spec.Layout.Schedule;
+        for (var k = 0; k < schedule.Length; k++)
+        {
+            if (Kernels[k] is { } kernel)
+            {
+                kernel.Run(Arguments[k], Values[k]);
+                if (checkNumerics)
+                {
+                    NumericsCheck.After(_backend, schedule[k], Arguments[k], Values[k]);
+                }
+            }
+        }
+    }
 
     /// <summary>Points a leaf (a variable whose storage differs per run) and its readers at a value.</summary>
     public void Bind(int k, DeviceTensor value)
@@ -120,13 +156,13 @@ internal sealed class Arena : IDisposable
         }
         taken = _buffers[b];
         _buffers[b] = replacement;
-        for (var i = 0; i < Values.Length; i++)
+        foreach (var i in _spec.BufferUsers[b])
         {
             if (_spec.Buffer[i] == b)
             {
                 Bind(i, replacement);
             }
-            else if (_spec.Root[i] != i && _spec.Buffer[_spec.Root[i]] == b && Values[i] is { } oldView && !ReferenceEquals(oldView, taken))
+            else if (Values[i] is { } oldView && !ReferenceEquals(oldView, taken))
             {
                 // A view of the swapped buffer must now view the replacement.
                 var view = MakeView(replacement, _spec.Shapes[i]) ?? replacement;
@@ -141,6 +177,9 @@ internal sealed class Arena : IDisposable
     public void Dispose()
     {
         Capture?.Dispose();
+        // Kernels that hold native resources (oneDNN primitives, their memory descriptors) release them with
+        // the arena that prepared them, not at some later finalization.
+        foreach (var k in Kernels) { (k as IDisposable)?.Dispose(); }
         foreach (var b in _buffers) { b?.Dispose(); }
         foreach (var v in _views) { v.Dispose(); }
         _views.Clear();

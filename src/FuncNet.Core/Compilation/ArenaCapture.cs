@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// The graph-capture state of one <see cref="Arena"/> on an <see cref="IGraphCapture"/> backend: whether

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// The storage operations of every backend that keeps values in host arrays (the reference and CPU backends):

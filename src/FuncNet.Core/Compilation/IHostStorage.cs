@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>A backend value stored in a managed host array (float[], double[] or int[], row-major, exactly its size or larger).</summary>
 internal interface IHostStorage

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using FuncNet.Expressions;
 
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// The check behind <see cref="Plan.CheckNumerics"/>: after a kernel runs, its output is downloaded and

@@ -1,3 +1,6 @@
+using FuncNet.Compilation;
+using FuncNet.Rewriting;
+
 namespace FuncNet;
 
 /// <summary>
@@ -16,17 +19,18 @@ public sealed class Plan : IDisposable
     private readonly Expr[] _outputs;
     private readonly Expr[] _assigned;
     private readonly PlanLayout _layout;
-    // Most recently used first; at most SpecializationLimit entries.
-    private readonly List<(int[] Dims, Specialization Spec)> _specializations = new();
+    private readonly SpecializationCache _specializations;
+    private readonly AssignmentWriteBack _writeBack;
+    private readonly GraphReplay _replay;
     private readonly Dictionary<Expr, DeviceTensor> _resident = new();
+    // Made once: a method group converted per run would allocate a delegate on every run.
+    private readonly Func<Expr, DeviceTensor> _residentOf;
     private readonly object _gate = new();
     private bool _disposed;
     private int _running;
-    private int _specializationLimit = DefaultSpecializationLimit;
-    // Per-run facts: one immutable value replaced whole at the end of each run, and a counter bumped
-    // atomically, so concurrent runs never leave half of one run's facts beside half of another's.
+    // Per-run facts: one immutable value replaced whole at the end of each run (and a counter bumped
+    // atomically in GraphReplay), so concurrent runs never leave half of one run's facts beside half of another's.
     private PlanRunInfo? _lastRun;
-    private int _graphCaptures;
 
     /// <summary>How many shape specializations a plan keeps unless told otherwise (<see cref="SpecializationLimit"/>).</summary>
     public const int DefaultSpecializationLimit = 8;
@@ -35,31 +39,13 @@ public sealed class Plan : IDisposable
     {
         Backend = backend;
         SourceOutputs = outputs.ToArray();
-        foreach (var (variable, value) in assignments)
-        {
-            if (variable.Op is not VariableOp v)
-            {
-                throw new FuncNetException($"Plan: only variables can be assigned; given {variable.Op.Name} node {variable}.");
-            }
-            if (!value.Shape.IsCompatibleWith(v.InitialValue.Shape) || value.DType != v.InitialValue.DType)
-            {
-                throw new ShapeException($"Plan: the new value of variable '{v.VariableName}' must have shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {value.Shape} {value.DType}.");
-            }
-        }
+        _outputs = PlanRoots.Build(outputs, assignments, backend, rewrite);
         _assigned = assignments.Select(a => a.Key).ToArray();
-        // Assigned values are computed like outputs (after them), then written into the variable store.
-        Expr[] roots = [.. outputs, .. assignments.Select(a => a.Value)];
-        if (rewrite)
-        {
-            roots = Simplifier.Simplify(roots);
-            // The oracle (the Reference backend) states that it runs the graph op by op, as written.
-            if (backend.FusesElementwise)
-            {
-                roots = Fusion.Fuse(roots);
-            }
-        }
-        _outputs = roots;
-        _layout = new PlanLayout(roots);
+        _layout = new PlanLayout(_outputs);
+        _specializations = new SpecializationCache(_layout);
+        _writeBack = new AssignmentWriteBack(backend, _layout, _assigned, _outputs.Length - _assigned.Length);
+        _replay = new GraphReplay(backend, _layout, _writeBack);
+        _residentOf = Resident;
         Placeholders = _layout.Placeholders.Select(k => _layout.Schedule[k]).ToArray();
         Variables = _layout.Variables.Select(k => _layout.Schedule[k]).ToArray();
     }
@@ -123,28 +109,19 @@ public sealed class Plan : IDisposable
     /// </summary>
     public int SpecializationLimit
     {
-        get { lock (_gate) { return _specializationLimit; } }
+        get => _specializations.Limit;
         set
         {
             if (value < 1)
             {
                 throw new FuncNetException($"Plan.SpecializationLimit: expected at least 1 (shape set kept); given {value}.");
             }
-            List<Specialization> evicted;
-            lock (_gate)
-            {
-                _specializationLimit = value;
-                evicted = EvictBeyondLimit();
-            }
-            foreach (var e in evicted) { e.Dispose(); }
+            _specializations.Limit = value;
         }
     }
 
     /// <summary>How many sets of fed shapes the plan holds prepared right now (at most <see cref="SpecializationLimit"/>).</summary>
-    public int SpecializationCount
-    {
-        get { lock (_gate) { return _specializations.Count; } }
-    }
+    public int SpecializationCount => _specializations.Count;
 
     /// <summary>
     /// What the most recently finished run did, as one consistent value (null before the first run). Read
@@ -165,7 +142,7 @@ public sealed class Plan : IDisposable
     public bool CaptureGraphs { get; set; } = true;
 
     /// <summary>How many recordings the plan has made (one per specialization, again when bound storage changed).</summary>
-    public int GraphCaptures => Volatile.Read(ref _graphCaptures);
+    public int GraphCaptures => _replay.Captures;
 
     /// <summary>True when the most recent run replayed a recording instead of launching kernel by kernel.</summary>
     public bool LastRunReplayed => LastRun?.Replayed ?? false;
@@ -225,61 +202,30 @@ public sealed class Plan : IDisposable
         {
             throw new FuncNetException($"Plan.Run: the variable store lives on backend '{variables.Backend.Name}' but the plan runs on '{Backend.Name}'.");
         }
-        ValidateFeeds(feeds);
-        var spec = Specialize(feeds);
-        var arena = spec.Rent(Backend, Resident);
+        FeedBinding.Validate(_layout, feeds);
+        var spec = _specializations.For(feeds);
+        var arena = spec.Rent(Backend, _residentOf);
         List<DeviceTensor>? uploads = null;
-        var fedVariables = false;
         try
         {
-            var schedule = _layout.Schedule;
-            foreach (var k in _layout.Placeholders)
-            {
-                switch (feeds![schedule[k]])
-                {
-                    case Tensor host: Backend.CopyIn(host, arena.Values[k]); break;
-                    case DeviceTensor device: Backend.Copy(device, arena.Values[k]); break;
-                }
-            }
-            foreach (var k in _layout.Variables)
-            {
-                var v = schedule[k];
-                if (feeds is not null && feeds.TryGetValue(v, out var fed))
-                {
-                    fedVariables = true;
-                    if (fed is Tensor host)
-                    {
-                        var upload = Allocation.Upload(Backend, host, v);
-                        (uploads ??= []).Add(upload);
-                        arena.Bind(k, upload);
-                    }
-                    else
-                    {
-                        arena.Bind(k, (DeviceTensor)(object)fed);
-                    }
-                }
-                else
-                {
-                    arena.Bind(k, variables is not null ? variables.Resident(v) : Resident(v));
-                }
-            }
-            var (capture, fallback) = CaptureFor(arena, fedVariables);
+            (var fedVariables, uploads) = FeedBinding.Bind(Backend, _layout, arena, feeds, variables, _residentOf);
+            var (capture, fallback) = _replay.CaptureFor(arena, fedVariables, CaptureGraphs, CheckNumerics);
             PlanRunInfo run;
             if (capture is null)
             {
-                RunKernels(arena, CheckNumerics);
-                run = new PlanRunInfo(arena.KernelCount, false, fallback);
+                arena.RunKernels(CheckNumerics);
+                run = arena.EagerRunInfo(fallback);
             }
             else
             {
-                run = RunCaptured(capture, arena, variables);
+                run = _replay.Run(capture, arena, variables);
             }
             Volatile.Write(ref _lastRun, run);
             var results = fetch ? new Tensor[_outputs.Length - _assigned.Length] : [];
             for (var i = 0; i < results.Length; i++) { results[i] = Backend.Download(arena.Values[_layout.OutputIndices[i]]); }
             if (variables is not null && capture is null)
             {
-                Assign(variables, arena);
+                _writeBack.Move(variables, arena);
             }
             return results;
         }
@@ -291,294 +237,6 @@ public sealed class Plan : IDisposable
             }
             spec.Return(arena);
         }
-    }
-
-    /// <summary>Runs every kernel of the arena in schedule order.</summary>
-    private void RunKernels(Arena arena, bool checkNumerics)
-    {
-        var schedule = _layout.Schedule;
-        for (var k = 0; k < schedule.Length; k++)
-        {
-            if (arena.Kernels[k] is { } kernel)
-            {
-                kernel.Run(arena.Arguments[k], arena.Values[k]);
-                if (checkNumerics)
-                {
-                    NumericsCheck.After(Backend, schedule[k], arena.Arguments[k], arena.Values[k]);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The capturing backend when this run may use a recording, else null with the reason why not. Fed variables are uploaded per run (storage a recording cannot
-    /// know) and numerics checks download between kernels, so such runs are eager.
-    /// </summary>
-    private (IGraphCapture? Capture, string? Reason) CaptureFor(Arena arena, bool fedVariables)
-    {
-        var capture = Backend as IGraphCapture;
-        var reason =
-            capture is null ? $"backend '{Backend.Name}' does not capture graphs"
-            : !CaptureGraphs ? "CaptureGraphs is off"
-            : CheckNumerics ? "CheckNumerics is on (it downloads after every kernel)"
-            : fedVariables ? "a variable was fed (its storage is bound for this run only)"
-            : (arena.Capture ??= new ArenaCapture(CaptureBlocker(capture, arena), _assigned.Length)).Blocker;
-        return reason is null ? (capture, null) : (null, reason);
-    }
-
-    /// <summary>Why an arena can never be recorded, or null: a kernel that synchronizes, or an aliasing the in-place assignment would break.</summary>
-    private string? CaptureBlocker(IGraphCapture capture, Arena arena)
-    {
-        var schedule = _layout.Schedule;
-        for (var k = 0; k < schedule.Length; k++)
-        {
-            if (arena.Kernels[k] is { } kernel && !capture.CanCapture(kernel))
-            {
-                return $"the {schedule[k].Op.Name} kernel of {schedule[k]} cannot be recorded (it synchronizes or runs on the host)";
-            }
-        }
-        if (_assigned.Length > 0)
-        {
-            // A recording writes assignments into the variables' storage in place, after every kernel. An
-            // output or assigned value that IS a variable's storage would then read the new value (or be
-            // overwritten mid-update by a simultaneous swap), so such plans run eagerly.
-            foreach (var k in _layout.OutputIndices)
-            {
-                var root = schedule[arena.Specialization.Root[k]];
-                if (root.IsVariable)
-                {
-                    return $"an output or assigned value is the variable '{((VariableOp)root.Op).VariableName}' itself";
-                }
-            }
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// Runs the arena on a capturing backend: eagerly the first time (warm-up), then records the run and
-    /// replays the recording on every later run while the storage it was recorded against is unchanged
-    /// (recording again otherwise). In this mode assignments are copied into the store's storage in place,
-    /// inside the recording, so the store's storage (and the recording) stays valid from run to run.
-    /// </summary>
-    private PlanRunInfo RunCaptured(IGraphCapture capture, Arena arena, VariableStore? variables)
-    {
-        var state = arena.Capture!;
-        for (var a = 0; a < _assigned.Length; a++) { state.Targets[a] = variables?.Resident(_assigned[a])!; }
-        if (state.Matches(variables, arena.BindingsChanged))
-        {
-            state.Replay();
-            return new PlanRunInfo(arena.KernelCount, true, null);
-        }
-        if (!state.WarmedUp)
-        {
-            RunKernels(arena, checkNumerics: false);
-            CopyAssignments(arena, state.Targets);
-            state.WarmedUp = true;
-            return new PlanRunInfo(arena.KernelCount, false, "warm-up run (the next run is recorded)");
-        }
-        try
-        {
-            state.Record(capture, () =>
-            {
-                RunKernels(arena, checkNumerics: false);
-                CopyAssignments(arena, state.Targets);
-            }, variables);
-        }
-        catch (FuncNetException e)
-        {
-            // Nothing ran during the failed recording: block the arena and run this step eagerly.
-            state.Block($"recording failed: {e.Message}");
-            RunKernels(arena, checkNumerics: false);
-            CopyAssignments(arena, state.Targets);
-            return new PlanRunInfo(arena.KernelCount, false, state.Blocker);
-        }
-        arena.BindingsChanged = false;
-        Interlocked.Increment(ref _graphCaptures);
-        state.Replay();
-        return new PlanRunInfo(arena.KernelCount, true, null);
-    }
-
-    /// <summary>Copies each assigned value into its variable's storage (null targets: no store, assignments discarded).</summary>
-    private void CopyAssignments(Arena arena, DeviceTensor[] targets)
-    {
-        var first = _outputs.Length - _assigned.Length;
-        for (var a = 0; a < targets.Length; a++)
-        {
-            if (targets[a] is { } target)
-            {
-                Backend.Copy(arena.Values[_layout.OutputIndices[first + a]], target);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Moves each assigned value into the store. A computed value is handed over without a copy: the
-    /// arena takes the variable's old storage in exchange. Anything else (a view, a leaf, a value assigned
-    /// twice) is copied.
-    /// </summary>
-    private void Assign(VariableStore variables, Arena arena)
-    {
-        var first = _outputs.Length - _assigned.Length;
-        for (var a = 0; a < _assigned.Length; a++)
-        {
-            var k = _layout.OutputIndices[first + a];
-            var old = variables.Resident(_assigned[a]);
-            if (!AssignedEarlier(first, a, k) && arena.TrySwap(k, old, out var fresh))
-            {
-                variables.Exchange(_assigned[a], fresh);
-            }
-            else
-            {
-                var copy = Allocation.Allocate(Backend, arena.Values[k].Shape, arena.Values[k].DType, _assigned[a]);
-                Backend.Copy(arena.Values[k], copy);
-                variables.Replace(_assigned[a], copy);
-            }
-        }
-    }
-
-    /// <summary>True when an earlier assignment of this run took the same value (it then has no buffer left to give).</summary>
-    private bool AssignedEarlier(int first, int a, int k)
-    {
-        for (var e = 0; e < a; e++)
-        {
-            if (_layout.OutputIndices[first + e] == k) { return true; }
-        }
-        return false;
-    }
-
-    private void ValidateFeeds<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds) where TValue : class
-    {
-        if (feeds is not null)
-        {
-            foreach (var (node, value) in feeds)
-            {
-                if (value is null)
-                {
-                    throw new FuncNetException($"The feed for {node} is null; give it a tensor.");
-                }
-                if (value is DeviceTensor { IsDisposed: true })
-                {
-                    throw new FuncNetException($"The feed for {node} is a disposed DeviceTensor; upload the value again.");
-                }
-                var (shape, dtype) = ShapeOf(value);
-                switch (node.Op)
-                {
-                    case PlaceholderOp p:
-                        p.Validate(shape, dtype);
-                        break;
-                    case VariableOp v:
-                        if (shape != v.InitialValue.Shape || dtype != v.InitialValue.DType)
-                        {
-                            throw new ShapeException($"Value for variable '{v.VariableName}': expected shape {v.InitialValue.Shape} {v.InitialValue.DType}; given {shape} {dtype}.");
-                        }
-                        break;
-                    default:
-                        throw new FuncNetException($"Only placeholders and variables can be fed; given a value for {node.Op.Name} node {node}.");
-                }
-            }
-        }
-        foreach (var k in _layout.Placeholders)
-        {
-            var p = _layout.Schedule[k];
-            if (feeds is null || !feeds.ContainsKey(p))
-            {
-                var op = (PlaceholderOp)p.Op;
-                throw new MissingFeedException(
-                    $"Placeholder '{op.PlaceholderName}' (shape {op.DeclaredShape}, {op.DeclaredDType}) is needed by the outputs but was not fed; add it to the feeds.");
-            }
-        }
-    }
-
-    /// <summary>The shape and dtype of a fed host or backend value.</summary>
-    private static (Shape Shape, DType DType) ShapeOf(object value) => value switch
-    {
-        Tensor t => (t.Shape, t.DType),
-        DeviceTensor d => (d.Shape, d.DType),
-        _ => throw new FuncNetException($"A feed must be a Tensor or a DeviceTensor; given {value.GetType().Name}."),
-    };
-
-    /// <summary>The specialization for the fed shapes, built once per distinct set of shapes.</summary>
-    private Specialization Specialize<TValue>(IReadOnlyDictionary<Expr, TValue>? feeds) where TValue : class
-    {
-        var schedule = _layout.Schedule;
-        var count = 0;
-        foreach (var k in _layout.Placeholders) { count += schedule[k].Rank; }
-        Span<int> dims = count <= 64 ? stackalloc int[count] : new int[count];
-        var at = 0;
-        foreach (var k in _layout.Placeholders)
-        {
-            foreach (var d in ShapeOf(feeds![schedule[k]]).Shape.Dims) { dims[at++] = d; }
-        }
-        lock (_gate)
-        {
-            for (var i = 0; i < _specializations.Count; i++)
-            {
-                var (key, spec) = _specializations[i];
-                if (dims.SequenceEqual(key))
-                {
-                    if (i > 0) { MoveToFront(i); }
-                    return spec;
-                }
-            }
-        }
-        var shapes = new Shape[schedule.Length];
-        for (var k = 0; k < schedule.Length; k++)
-        {
-            var node = schedule[k];
-            // A node of known shape over inputs of unknown shape is checked again too: ArgMax over an axis fed
-            // as length 0 has a known output shape but must still be refused.
-            if (node.Shape.IsFullyKnown && node.Inputs.All(i => i.Shape.IsFullyKnown))
-            {
-                shapes[k] = node.Shape;
-            }
-            else if (node.IsPlaceholder)
-            {
-                shapes[k] = ShapeOf(feeds![node]).Shape;
-            }
-            else
-            {
-                var inputShapes = _layout.InputIndices[k].Select(i => shapes[i]).ToArray();
-                shapes[k] = node.Op.Infer(inputShapes, node.Inputs.Select(i => i.DType).ToArray()).Shape;
-            }
-        }
-        var created = new Specialization(_layout, shapes);
-        List<Specialization> evicted;
-        lock (_gate)
-        {
-            // Another thread may have specialized the same shapes meanwhile: keep one.
-            for (var i = 0; i < _specializations.Count; i++)
-            {
-                if (dims.SequenceEqual(_specializations[i].Dims))
-                {
-                    MoveToFront(i);
-                    return _specializations[0].Spec;
-                }
-            }
-            _specializations.Insert(0, (dims.ToArray(), created));
-            evicted = EvictBeyondLimit();
-        }
-        // A retired specialization releases its idle arenas now and the ones in flight when their runs end.
-        foreach (var e in evicted) { e.Dispose(); }
-        return created;
-    }
-
-    private void MoveToFront(int i)
-    {
-        var entry = _specializations[i];
-        _specializations.RemoveAt(i);
-        _specializations.Insert(0, entry);
-    }
-
-    /// <summary>Takes the least recently used specializations beyond the limit out of the list (caller holds the gate, then disposes them).</summary>
-    private List<Specialization> EvictBeyondLimit()
-    {
-        var evicted = new List<Specialization>();
-        while (_specializations.Count > _specializationLimit)
-        {
-            evicted.Add(_specializations[^1].Spec);
-            _specializations.RemoveAt(_specializations.Count - 1);
-        }
-        return evicted;
     }
 
     /// <summary>The plan-owned backend copy of a constant or a variable's initial value, uploaded once.</summary>
@@ -607,8 +265,7 @@ public sealed class Plan : IDisposable
             // Every caller waits, so a second Dispose racing the first does not return while storage is still in use.
             _disposed = true;
             while (_running > 0) { Monitor.Wait(_gate); }
-            foreach (var (_, spec) in _specializations) { spec.Dispose(); }
-            _specializations.Clear();
+            _specializations.Dispose();
             foreach (var v in _resident.Values) { v.Dispose(); }
             _resident.Clear();
         }

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+
+namespace FuncNet.Compilation;
 
 /// <summary>The shape-independent part of a plan: the schedule and who reads whom.</summary>
 internal sealed class PlanLayout

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Compilation;
 
 /// <summary>
 /// A plan specialized to one set of fed shapes: the concrete shape of every node, which nodes are views
@@ -74,7 +74,20 @@ internal sealed class Specialization : IDisposable
             }
         }
         BufferShapes = sizes.ToArray();
+        var users = new List<int>[sizes.Count];
+        for (var k = 0; k < n; k++)
+        {
+            var b = Buffer[Root[k]];
+            if (b >= 0) { (users[b] ??= []).Add(k); }
+        }
+        BufferUsers = users.Select(u => u?.ToArray() ?? []).ToArray();
     }
+
+    /// <summary>
+    /// For each buffer, the nodes whose value lives in it, in schedule order: the nodes stored in it and the
+    /// views of them. Swapping a buffer (an assignment handing it to a variable) rebinds just these.
+    /// </summary>
+    public int[][] BufferUsers { get; }
 
     public PlanLayout Layout { get; }
 

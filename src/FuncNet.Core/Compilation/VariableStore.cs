@@ -1,3 +1,5 @@
+using FuncNet.Compilation;
+
 namespace FuncNet;
 
 /// <summary>

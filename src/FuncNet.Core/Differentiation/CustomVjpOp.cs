@@ -1,3 +1,8 @@
+using FuncNet.Differentiation;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Transforms;
+
 namespace FuncNet;
 
 /// <summary>
@@ -13,7 +18,7 @@ internal sealed record CustomVjpOp(
     Expr Body,
     Expr[] Parameters,
     Func<IReadOnlyList<Expr>, Expr, Expr, Expr?[]> Reverse,
-    Func<IReadOnlyList<Expr>, IReadOnlyList<Expr>, Expr>? Forward) : Op
+    Func<IReadOnlyList<Expr>, IReadOnlyList<Expr>, Expr>? Forward) : Op, IInlinedOp
 {
     public override string Name => OpName;
 
@@ -183,7 +188,7 @@ internal sealed record CustomVjpOp(
                 {
                     return null;
                 }
-                var b = Batching.Rebuild(rg, standIns, [.. xs, y, g], flags, y);
+                var b = Vmap.Rebuild(rg, standIns, [.. xs, y, g], flags, y);
                 return batched[i] ? b : Ops.ReduceSum(b, 0);
             }).ToArray();
 
@@ -192,9 +197,9 @@ internal sealed record CustomVjpOp(
         {
             var rowTangents = Parameters.Select((p, i) => Expr.Placeholder($"{OpName}.t{i}", p.Shape, p.DType)).ToArray();
             var rowTangent = Forward(Parameters, rowTangents);
-            batchedJvp = (xs, ts) => Batching.Rebuild(rowTangent, [.. Parameters, .. rowTangents], [.. xs, .. ts], [.. batched, .. batched], xs[first]);
+            batchedJvp = (xs, ts) => Vmap.Rebuild(rowTangent, [.. Parameters, .. rowTangents], [.. xs, .. ts], [.. batched, .. batched], xs[first]);
         }
-        return Create(OpName, xs => Batching.Rebuild(Body, Parameters, xs, batched, xs[first]), BatchedVjp, batchedJvp, inputs);
+        return Create(OpName, xs => Vmap.Rebuild(Body, Parameters, xs, batched, xs[first]), BatchedVjp, batchedJvp, inputs);
     }
 }
 

@@ -1,3 +1,6 @@
+using FuncNet.Differentiation;
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 public static partial class Ops

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+
+namespace FuncNet.Differentiation;
 
 /// <summary>Forward accumulation: tangents pushed through the DAG in topological order with each op's JVP rule.</summary>
 internal static class ForwardMode

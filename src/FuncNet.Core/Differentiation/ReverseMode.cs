@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
+
+namespace FuncNet.Differentiation;
 
 /// <summary>
 /// Reverse accumulation over the part of the DAG between the targets and the output: nodes in reverse

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>Infix text of an expression. Shared subexpressions are printed where used (it is a DAG printed as a tree), so very large graphs are abbreviated.</summary>
 internal static class ExprPrinter

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The hash-consing table: one live node per (op, inputs). The table owns nothing: it maps a structural hash

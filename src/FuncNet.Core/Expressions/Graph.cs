@@ -1,4 +1,5 @@
 using System.Text;
+using FuncNet.Expressions;
 
 namespace FuncNet;
 

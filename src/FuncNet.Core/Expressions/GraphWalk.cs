@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>Iterative graph traversal (no recursion, so 10,000-deep chains are fine).</summary>
 internal static class GraphWalk

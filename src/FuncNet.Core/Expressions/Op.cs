@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>
@@ -49,7 +51,7 @@ public abstract record Op
     /// already batched inputs, where input i carries an extra leading batch axis when <paramref name="batched"/>[i]
     /// is true. The result has the node's shape with a leading batch axis, or the node's own shape when its
     /// value cannot depend on the batch (SizeOf). Ops without a rule cannot be mapped over rows; see
-    /// <see cref="Batching"/> for the shared helpers.
+    /// <see cref="FuncNet.Expressions.Batching"/> for the shared helpers.
     /// </summary>
     internal virtual Expr Batch(Expr node, IReadOnlyList<Expr> inputs, IReadOnlyList<bool> batched) =>
         throw new FuncNetException(

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>Arithmetic on optional tangents and gradients, where null means zero.</summary>
 internal static class Tangents

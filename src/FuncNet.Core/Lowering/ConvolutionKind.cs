@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>Which of the three products of a convolution a <see cref="ConvolutionKind"/> computes, and so the order of its inputs.</summary>
 internal enum ConvolutionPass

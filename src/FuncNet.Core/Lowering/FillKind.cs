@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>Writes one value, known once the shapes are (a size), to every output element; reads no input.</summary>
 /// <param name="Value">The value, converted to the output's dtype.</param>

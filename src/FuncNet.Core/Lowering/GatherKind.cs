@@ -1,4 +1,5 @@
-namespace FuncNet;
+
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// Slices moved along one axis by Int32 indices: a gather (out[b, o, k, i] = x[b, o, index[b, k], i]) or, with

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// A row-major (batched) matrix product C = Alpha·op(A)·op(B) + Beta·C. Batch b reads A from element

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// What a node computes, said once by its op (<see cref="Op.Lower"/>) in terms every backend understands:

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>Which pooling product a <see cref="PoolingKind"/> computes, and so its inputs.</summary>
 internal enum PoolingPass

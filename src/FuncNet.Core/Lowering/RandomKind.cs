@@ -1,4 +1,5 @@
-namespace FuncNet;
+
+namespace FuncNet.Lowering;
 
 /// <summary>What a random kernel draws.</summary>
 internal enum RandomDistribution

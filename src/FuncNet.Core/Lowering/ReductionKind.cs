@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// A sum or max over the middle axis of the input seen as (<see cref="Outer"/>, <see cref="Length"/>,

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// Softmax or log-softmax of each of <see cref="Rows"/> contiguous rows of <see cref="Length"/> elements,

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// out[i₀, …, iₙ] = in[Σ iₐ·Strides[a]]: a transpose or broadcast materialized as one copy. Axes that can be

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Rewriting;
 
 /// <summary>Canonicalizing identities: x·1, x+0, x−0, x/1, x·0 (keeping the shape), −(−x), and structural collapses.</summary>
 internal static class AlgebraicIdentities

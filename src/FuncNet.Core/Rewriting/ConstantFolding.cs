@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+
+namespace FuncNet.Rewriting;
 
 /// <summary>Evaluates nodes whose inputs are all constants, and sizes of known shapes.</summary>
 internal static class ConstantFolding

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+
+namespace FuncNet.Rewriting;
 
 /// <summary>
 /// The last rewrite stage: groups chains of elementwise ops into single <see cref="MapOp"/> nodes, whose
@@ -47,9 +49,9 @@ internal static class Fusion
             {
                 continue;
             }
-            if (members.TryGetValue(n, out var group))
+            if (members.TryGetValue(n, out var group) || (Fusible(n) && n.Inputs.Any(IsScalarBroadcast)))
             {
-                replaced[n] = BuildGroup(n, group, replaced);
+                replaced[n] = BuildGroup(n, group ?? [], replaced);
             }
             else
             {
@@ -60,12 +62,23 @@ internal static class Fusion
         return roots.Select(r => replaced[r]).ToArray();
     }
 
+    /// <summary>A scalar (or one-element constant) broadcast out to a shape: what a map can read as the scalar itself.</summary>
+    private static bool IsScalarBroadcast(Expr n) =>
+        n.Op is BroadcastLikeOp or BroadcastToOp && n.Inputs[0].DType == n.DType &&
+        (n.Inputs[0].Rank == 0 || (n.Inputs[0].Op is ConstantOp c && c.Value.Size == 1));
+
     /// <summary>Elementwise ops on one float dtype (casts and int maps stay separate kernels).</summary>
     private static bool Fusible(Expr n) =>
         n.Op is ElementwiseOp and not CastOp && n.DType.IsFloat() && n.Inputs.All(i => i.DType == n.DType || n.Op is WhereOp);
 
     /// <summary>The map whose body composes the group rooted at <paramref name="root"/> (its absorbed members in topological order) over its leaves.</summary>
-    private static Expr BuildGroup(Expr root, List<Expr> absorbedMembers, Dictionary<Expr, Expr> replaced, bool inlineConstants = true)
+    /// <remarks>
+    /// A scalar broadcast out to a member's shape (<c>BroadcastLike(0.5, y)</c>, as gradients of scalar factors
+    /// produce) is read as the scalar itself, since the map broadcasts its inputs anyway: one kernel (and one
+    /// buffer) fewer. Should the map's shape then come out smaller than the group's, the group is built again
+    /// with the broadcasts kept as inputs.
+    /// </remarks>
+    private static Expr BuildGroup(Expr root, List<Expr> absorbedMembers, Dictionary<Expr, Expr> replaced, bool inlineConstants = true, bool absorbScalarBroadcasts = true)
     {
         var leaves = new List<Expr>();
         var leafIndex = new Dictionary<Expr, int>();
@@ -79,6 +92,20 @@ internal static class Fusion
             if (inlineConstants && input.Op is ConstantOp && input.Rank == 0)
             {
                 return input;
+            }
+            if (absorbScalarBroadcasts && IsScalarBroadcast(input))
+            {
+                var source = input.Inputs[0];
+                if (source.Op is not ConstantOp || source.Rank == 0)
+                {
+                    return Operand(source);
+                }
+                if (inlineConstants)
+                {
+                    // A one-element constant of any rank is read as the rank-0 constant of its value.
+                    var c = ((ConstantOp)source.Op).Value;
+                    return Expr.Constant(Tensor.Scalar(c.GetDouble(0), c.DType));
+                }
             }
             var leaf = replaced[input];
             if (!leafIndex.TryGetValue(leaf, out var index))
@@ -95,9 +122,14 @@ internal static class Fusion
         }
         // A group fed by nothing but scalar constants still needs an input to take its shape from: keep the
         // constants as leaves then (rewriting normally folds such groups before they get here).
-        return leaves.Count == 0 && inlineConstants
-            ? BuildGroup(root, absorbedMembers, replaced, inlineConstants: false)
-            : Ops.MapBody(body[root], leaves);
+        if (leaves.Count == 0 && inlineConstants)
+        {
+            return BuildGroup(root, absorbedMembers, replaced, inlineConstants: false, absorbScalarBroadcasts);
+        }
+        var fused = Ops.MapBody(body[root], leaves);
+        return absorbScalarBroadcasts && fused.Shape != root.Shape
+            ? BuildGroup(root, absorbedMembers, replaced, inlineConstants, absorbScalarBroadcasts: false)
+            : fused;
     }
 
     /// <summary>A map's body with its symbols replaced by the given scalar operands.</summary>

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Rewriting;
 
 /// <summary>
 /// A small local rewrite: given a node, an equivalent node (same shape, dtype and values) or null when the

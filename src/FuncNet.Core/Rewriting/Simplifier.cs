@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
+
 namespace FuncNet;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Rewriting;
 
 /// <summary>Replaces numerically fragile compositions with stable single ops, as Theano's stabilize stage does.</summary>
 internal static class Stabilization

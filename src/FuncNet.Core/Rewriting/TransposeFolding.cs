@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Rewriting;
 
 /// <summary>Folds a transpose of the last two axes into the MatMul that reads it: GEMM reads it transposed instead.</summary>
 internal static class TransposeFolding

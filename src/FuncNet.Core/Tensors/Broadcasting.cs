@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Tensors;
 
 /// <summary>Index arithmetic for numpy broadcasting, used by reference kernels.</summary>
 internal static class Broadcasting

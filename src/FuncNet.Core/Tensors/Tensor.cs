@@ -6,8 +6,8 @@ namespace FuncNet;
 /// <summary>
 /// An immutable, dense, row-major host value: a shape, a dtype and its elements. Build one from .NET arrays
 /// (1-D, 2-D rectangular, jagged, spans, scalars) and read it back with <see cref="ToArray{T}"/> (flat,
-/// row-major) or the typed helpers. Tensors never change; arithmetic on them (see TensorArithmetic.cs) goes
-/// through <see cref="Expr"/>.
+/// row-major) or the typed helpers. Tensors never change; arithmetic on them goes through
+/// <see cref="Expr"/> and is defined in Compilation/TensorArithmetic.cs, the layer that can evaluate one.
 /// </summary>
 public sealed partial class Tensor : IEquatable<Tensor>
 {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using FuncNet.Expressions;
 
 namespace FuncNet;
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using FuncNet.Expressions;
 
-namespace FuncNet;
+namespace FuncNet.Training;
 
 /// <summary>
 /// Assignments that belong to a node rather than to an optimizer, such as batch normalization's running

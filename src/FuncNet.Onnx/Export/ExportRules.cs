@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Writes one FuncNet node as ONNX nodes over its inputs' value names; returns the output's value name.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
 using P = global::Onnx;
 
 namespace FuncNet;

@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Tensors;
+
 namespace FuncNet;
 
 /// <summary>Imports one ONNX node (default domain) as a FuncNet value.</summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Tests.Cpu;
 

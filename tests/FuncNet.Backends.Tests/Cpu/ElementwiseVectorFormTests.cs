@@ -1,6 +1,8 @@
 using System.Numerics;
 using FuncNet.Backends.Cpu;
 using static FuncNet.Ops;
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
 
 namespace FuncNet.Backends.Tests.Cpu;
 

@@ -1,3 +1,6 @@
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
 namespace FuncNet.Backends.Tests.Cpu;
 
 /// <summary>

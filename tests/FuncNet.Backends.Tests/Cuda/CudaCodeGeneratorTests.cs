@@ -1,4 +1,6 @@
 using FuncNet.Backends.Cuda;
+using FuncNet.Expressions;
+using FuncNet.Tensors;
 using static FuncNet.ScalarExpr;
 
 namespace FuncNet.Backends.Tests.Cuda;

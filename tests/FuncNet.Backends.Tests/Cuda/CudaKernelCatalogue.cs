@@ -1,5 +1,7 @@
 using FuncNet.Backends.Cuda;
 using FuncNet.Backends.Tests.Cpu;
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Backends.Tests.Cuda;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FuncNet.Backends.Cuda;
+using FuncNet.Expressions;
 
 namespace FuncNet.Backends.Tests.Cuda;
 

@@ -1,5 +1,6 @@
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

@@ -1,4 +1,5 @@
 using FuncNet.Testing;
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

@@ -2,6 +2,7 @@ using FuncNet.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using FuncNet.Tests.Support;
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Differentiation;

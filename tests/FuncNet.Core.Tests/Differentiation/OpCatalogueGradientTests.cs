@@ -1,6 +1,10 @@
+using FuncNet.Expressions;
+using FuncNet.Tensors;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+
 using static FuncNet.Ops;
+using FuncNet.Lowering;
 
 namespace FuncNet.Tests.Differentiation;
 

@@ -1,5 +1,6 @@
 using FuncNet.Testing;
 using static FuncNet.Ops;
+using FuncNet.Expressions;
 
 namespace FuncNet.Tests.Differentiation;
 

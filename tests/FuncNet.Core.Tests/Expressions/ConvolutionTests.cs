@@ -1,5 +1,7 @@
 using FuncNet.Testing;
 using static FuncNet.Ops;
+using FuncNet.Expressions;
+using FuncNet.Transforms;
 
 namespace FuncNet.Tests.Expressions;
 
@@ -88,10 +90,10 @@ public class ConvolutionTests
         var options = new Conv2DOptions { StrideH = 2, Padding = Padding2D.Explicit(1, 1, 0, 1), Groups = 2 };
         var sharedFilter = C(Random(Shape.Of(6, 2, 3, 2), 6));
         var sharedImages = C(Random(Shape.Of(2, 4, 5, 5), 7));
-        var overImages = Batching.Vmap(C(images), row => MaxPool2D(Relu(Conv2D(row, sharedFilter, options)), 2, 1, Padding2D.Symmetric(1, 0)), "test").Eval();
-        var overFilters = Batching.Vmap(C(filters), w => AvgPool2D(Conv2D(sharedImages, w, options), 2), "test").Eval();
+        var overImages = Vmap.Apply(C(images), row => MaxPool2D(Relu(Conv2D(row, sharedFilter, options)), 2, 1, Padding2D.Symmetric(1, 0)), "test").Eval();
+        var overFilters = Vmap.Apply(C(filters), w => AvgPool2D(Conv2D(sharedImages, w, options), 2), "test").Eval();
         // Gradients inside a row: both gradient ops with batched operands.
-        var gradients = Batching.Vmap(C(images), row => Gradients(ReduceSum(Square(Conv2D(row, sharedFilter, options))), [row])[0], "test").Eval();
+        var gradients = Vmap.Apply(C(images), row => Gradients(ReduceSum(Square(Conv2D(row, sharedFilter, options))), [row])[0], "test").Eval();
         for (var b = 0; b < 3; b++)
         {
             var image = C(Slice(C(images), [b, 0, 0, 0, 0], [1, -1, -1, -1, -1]).Eval().Reshape(Shape.Of(2, 4, 5, 5)));
@@ -107,7 +109,7 @@ public class ConvolutionTests
     {
         var images = Random(Shape.Of(2, 2, 2, 5, 4), 8);
         var filter = Expr.Variable("w", Random(Shape.Of(3, 2, 2, 2), 9));
-        var perRow = Batching.Vmap(C(images), row => Gradient(ReduceSum(Square(Conv2D(row, filter))), filter), "test").Eval();
+        var perRow = Vmap.Apply(C(images), row => Gradient(ReduceSum(Square(Conv2D(row, filter))), filter), "test").Eval();
         for (var b = 0; b < 2; b++)
         {
             var image = C(Slice(C(images), [b, 0, 0, 0, 0], [1, -1, -1, -1, -1]).Eval().Reshape(Shape.Of(2, 2, 5, 4)));

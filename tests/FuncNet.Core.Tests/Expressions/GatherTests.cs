@@ -1,4 +1,6 @@
 using FuncNet.Layers;
+using FuncNet.Expressions;
+using FuncNet.Transforms;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Expressions;
@@ -50,20 +52,20 @@ public class GatherTests
         var xs = Tensor.Create(Shape.Of(3, 4), Enumerable.Range(0, 12).Select(i => i * 0.5 - 2).ToArray());
         var shared = Ints([3, 1], 2);
         // x batched, shared indices; then a shared x with batched indices; then both batched (a batch dim).
-        var perRow = Batching.Vmap(x, row => Square(Take(row, shared, 0)), "test").Eval((x, xs));
+        var perRow = Vmap.Apply(x, row => Square(Take(row, shared, 0)), "test").Eval((x, xs));
         Assert.Equal(Square(Take(x, shared, 1)).Eval((x, xs)), perRow);
         var ids = Expr.Placeholder("ids", Shape.Of(2, 3), DType.Int32);
         var idValues = Tensor.Create(Shape.Of(2, 3), [0, 2, 2, 1, 0, 1]);
         var table = Expr.Constant(X34);
-        Assert.Equal(Embedding(table, ids).Eval((ids, idValues)), Batching.Vmap(ids, r => Embedding(table, r), "test").Eval((ids, idValues)));
+        Assert.Equal(Embedding(table, ids).Eval((ids, idValues)), Vmap.Apply(ids, r => Embedding(table, r), "test").Eval((ids, idValues)));
         var (xRow, iRow) = (Expr.Placeholder("xr", Shape.Of(4)), Expr.Placeholder("ir", Shape.Of(2), DType.Int32));
         var perRowIds = Expr.Placeholder("perRow", Shape.Of(3, 2), DType.Int32);
-        var both = Batching.Rebuild(Take(xRow, iRow, 0) * 2.0, [xRow, iRow], [x, perRowIds], [true, true], x);
+        var both = Vmap.Rebuild(Take(xRow, iRow, 0) * 2.0, [xRow, iRow], [x, perRowIds], [true, true], x);
         var perRowFeed = Tensor.Create(Shape.Of(3, 2), [3, 0, 1, 1, 2, 3]);
         Assert.Equal(new[] { -0.5, -2, 0.5, 0.5, 3, 3.5 }.Select(v => v * 2), both.Eval((x, xs), (perRowIds, perRowFeed)).ToDoubleArray());
         // Gradients through the batched form agree with the unbatched one.
         var w = Expr.Placeholder("w", Shape.Of(3, 4));
-        var batchedLoss = ReduceSum(Batching.Vmap(w, row => Take(row, shared, 0), "test") * 3.0);
+        var batchedLoss = ReduceSum(Vmap.Apply(w, row => Take(row, shared, 0), "test") * 3.0);
         Assert.Equal(Gradient(ReduceSum(Take(w, shared, 1) * 3.0), w).Eval((w, xs)), Gradient(batchedLoss, w).Eval((w, xs)));
     }
 

@@ -1,4 +1,5 @@
 using FuncNet.Tests.Support;
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Expressions;

@@ -1,3 +1,7 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Transforms;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Expressions;
@@ -88,7 +92,7 @@ public class RandomOpTests
             Assert.Equal(row, stacked.ToDoubleArray().Skip(8 * k).Take(8));
         }
         var keyRows = Expr.Placeholder("keys", Shape.Of(3, 2), DType.Int32);
-        var mapped = Batching.Vmap(keyRows, k => RandomUniform(SplitKey(k, 2), [3], DType.Float64) + Bernoulli(k, 0.5, [2, 3], DType.Float64), "test");
+        var mapped = Vmap.Apply(keyRows, k => RandomUniform(SplitKey(k, 2), [3], DType.Float64) + Bernoulli(k, 0.5, [2, 3], DType.Float64), "test");
         var direct = RandomUniform(SplitKey(keyRows, 2), [3], DType.Float64) + Bernoulli(keyRows, 0.5, [2, 3], DType.Float64);
         var feed = SplitKey(RandomKey(5), 3).Eval();
         Assert.Equal(direct.Eval((keyRows, feed)), mapped.Eval((keyRows, feed)));

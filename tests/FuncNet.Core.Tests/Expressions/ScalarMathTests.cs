@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet.Tests.Expressions;
 
 /// <summary>The scalar functions FuncNet writes itself, against values computed with mpmath at 120 bits.</summary>

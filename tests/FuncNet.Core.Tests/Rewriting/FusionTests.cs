@@ -3,6 +3,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+using FuncNet.Expressions;
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Rewriting;
@@ -41,6 +43,30 @@ public class FusionTests
         var y = Sigmoid(c * 2.0 + 1.0);
         var fused = Fusion.Fuse([y])[0];
         Assert.Equal(1 / (1 + Math.Exp(-2.0)), RunAsWritten([fused], [])[0].ToScalar(), 15);
+    }
+
+    /// <summary>
+    /// A one-element constant broadcast to a map's shape (what the gradient of 0.5·ΣSquare produces) is read
+    /// inside the map as the scalar: no broadcast kernel, same values; a broadcast that alone gives the map
+    /// its shape stays an input.
+    /// </summary>
+    [Fact]
+    public void ScalarBroadcastsIntoAMapAreReadAsTheScalar()
+    {
+        var x = Expr.Placeholder("x", 4, 1);
+        var half = Expr.Constant(Tensor.Create(Shape.Of(1, 1), [0.5]));
+        var y = Sigmoid(x) * (BroadcastLike(half, x) * x);
+        var fused = Fusion.Fuse([y])[0];
+        Assert.IsType<MapOp>(fused.Op);
+        Assert.DoesNotContain(GraphWalk.Topological([fused]), n => n.Op is BroadcastLikeOp);
+        var feeds = new Dictionary<Expr, Tensor> { [x] = Tensor.Create(Shape.Of(4, 1), [-1.0, 0.0, 0.5, 2.0]) };
+        Assert.True(RunAsWritten([fused], feeds)[0].AllClose(RunAsWritten([y], feeds)[0], 1e-15, 1e-15));
+
+        var scalar = Expr.Placeholder("s", Shape.Scalar, DType.Float64);
+        var wide = Exp(BroadcastTo(scalar, Shape.Of(2, 3)));
+        var kept = Fusion.Fuse([wide])[0];
+        Assert.Equal(Shape.Of(2, 3), kept.Shape);
+        Assert.Contains(GraphWalk.Topological([kept]), n => n.Op is BroadcastToOp);
     }
 
     [Property(MaxTest = 40)]

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using FuncNet.Testing;
 using FuncNet.Tests.Support;
+using FuncNet.Rewriting;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Rewriting;

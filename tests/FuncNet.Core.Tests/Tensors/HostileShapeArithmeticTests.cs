@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Tensors;
+
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Tensors;

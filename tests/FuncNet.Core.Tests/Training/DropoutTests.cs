@@ -1,4 +1,5 @@
 using FuncNet.Layers;
+using FuncNet.Expressions;
 using static FuncNet.Ops;
 
 namespace FuncNet.Tests.Training;

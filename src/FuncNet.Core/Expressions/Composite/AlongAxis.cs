@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>Reference-kernel helper: applies a function to every 1-D lane of a tensor along one axis.</summary>
 internal static class AlongAxis

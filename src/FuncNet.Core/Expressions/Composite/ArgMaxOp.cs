@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>The index of the largest element along an axis (the first on ties), as Int32. Not differentiable: no gradient flows.</summary>

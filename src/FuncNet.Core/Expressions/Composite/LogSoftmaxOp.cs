@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>(x − max) − ln Σ exp(x − max) along an axis: the stable log of a softmax.</summary>

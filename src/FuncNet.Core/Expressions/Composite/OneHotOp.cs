@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>Int32 class indices to one-hot rows of length Depth (a new last axis); out-of-range indices give all zeros, as in TensorFlow.</summary>

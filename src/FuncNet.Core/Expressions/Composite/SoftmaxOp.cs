@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>exp(x − max) / Σ exp(x − max) along an axis: finite for any finite logits.</summary>

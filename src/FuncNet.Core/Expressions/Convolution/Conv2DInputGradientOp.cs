@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The batching helpers the convolution and pooling ops share. A vmap batch axis B in front of images (B, N, C, H, W)

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>|x|; its derivative at 0 is 0 (the sign).</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Converts elements to another dtype (floats truncate toward zero into Int32).</summary>

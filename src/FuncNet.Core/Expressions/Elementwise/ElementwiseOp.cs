@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// An op whose output element is a scalar formula of the broadcast input elements. The formula is the op's
@@ -16,7 +19,7 @@ internal abstract record ElementwiseOp : Op
 
     // Lowering: the formula is the kernel on every backend, so an elementwise op declares nothing more.
     internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
-        ElementwiseKind.Of(this, inputs.Count);
+        ElementwiseKind.Of(Name, Formula, inputs.Count);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>x for x &gt; 0, α(eˣ − 1) otherwise.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The error function erf x = (2/√π) ∫₀ˣ e^(−t²) dt.</summary>

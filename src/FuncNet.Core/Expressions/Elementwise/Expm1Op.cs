@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>eˣ − 1, accurate for x near 0 where eˣ − 1 would cancel.</summary>

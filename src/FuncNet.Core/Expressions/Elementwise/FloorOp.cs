@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The largest integer ≤ x. Piecewise constant: its gradient is zero (docs/conventions.md).</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Which form of GELU: PyTorch's <c>approximate='none'</c> or <c>'tanh'</c>.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>1 where a &gt; b, else 0, in the inputs' dtype.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>x for x &gt; 0, αx otherwise; the derivative at 0 is α.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>ln(1 + x), accurate for x near 0 where ln(1 + x) would round 1 + x first.</summary>

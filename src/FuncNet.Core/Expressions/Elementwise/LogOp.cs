@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The natural logarithm; log of a non-positive number is NaN or −∞, as in IEEE.</summary>

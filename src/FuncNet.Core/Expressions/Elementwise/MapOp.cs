@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>
@@ -73,11 +75,22 @@ internal sealed record MapOp(Expr Body, int Arity) : ElementwiseOp
             {
                 continue;
             }
-            var d = Simplifier.Simplify(ReverseMode.Gradients(Body, [symbols[i]], null)[0]);
+            var d = BodyDerivative(Body, symbols[i]);
             result[i] = Ops.MapBody(d, node.Inputs);
         }
         return result;
     }
+
+    /// <summary>
+    /// ∂body/∂symbol, simplified: a differentiation of the body graph. Differentiation and rewriting are later
+    /// layers than the op catalogue, so the map does not call them; <c>FuncNet.Differentiation.MapBodyDerivative</c>
+    /// installs them here when the assembly loads (the dependency is inverted, not hidden: nothing else sets this).
+    /// </summary>
+    internal static Func<Expr, Expr, Expr> BodyDerivative { get; private set; } = (_, _) =>
+        throw new InvalidOperationException("No derivative of map bodies is installed; FuncNet.Differentiation.MapBodyDerivative does that when FuncNet.Core loads.");
+
+    /// <summary>Installs the derivative of map bodies; only <c>FuncNet.Differentiation.MapBodyDerivative</c> calls this.</summary>
+    internal static void InstallBodyDerivative(Func<Expr, Expr, Expr> derivative) => BodyDerivative = derivative;
 
     internal static Expr[] MapSymbols(IReadOnlyList<Expr> inputs) =>
         inputs.Select((x, i) => Expr.Make(new MapSymbolOp(i, x.DType))).ToArray();

@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Lowering;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// Argument number Index of a map body: a scalar stand-in for one element of a map's input. Symbols are

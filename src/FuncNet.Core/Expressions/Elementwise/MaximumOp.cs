@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>max(a, b) with broadcasting; on ties the gradient goes to a.</summary>

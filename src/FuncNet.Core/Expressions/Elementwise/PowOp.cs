@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>aᵇ with broadcasting. The gradient for b uses ln a and is taken as 0 where a ≤ 0.</summary>

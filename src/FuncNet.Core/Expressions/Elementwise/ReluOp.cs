@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>max(x, 0). Its derivative at exactly 0 is taken to be 0, as in TensorFlow and PyTorch.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The self-normalizing λ·ELU_α with the constants of Klambauer et al. (2017).</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The logistic function 1 / (1 + e⁻ˣ): exp overflow gives the correct limit 0, never NaN.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The sign −1, 0 or 1; its derivative is zero everywhere it exists.</summary>

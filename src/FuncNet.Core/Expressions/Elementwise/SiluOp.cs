@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>The sigmoid linear unit x·σ(x), also called swish.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^−|x|) so that it never overflows.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>Chooses a where the condition is non-zero, b elsewhere; all three broadcast.</summary>

@@ -1,3 +1,5 @@
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>

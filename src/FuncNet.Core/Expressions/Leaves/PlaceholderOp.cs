@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>A named input fed at run time. Identity is the unique id, never the name.</summary>

@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>A named, trainable value with an initial tensor. Identity is the unique id, never the name.</summary>

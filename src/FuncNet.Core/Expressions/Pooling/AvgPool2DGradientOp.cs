@@ -1,3 +1,6 @@
+using FuncNet.Lowering;
+using FuncNet.Expressions;
+
 namespace FuncNet;
 
 /// <summary>

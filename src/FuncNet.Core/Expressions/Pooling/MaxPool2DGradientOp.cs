@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The gradient of <see cref="MaxPool2DOp"/>: from images x (N, C, H, W) and output gradients g (N, C, OH, OW), a

@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The forward derivative of <see cref="MaxPool2DOp"/>: from images x (N, C, H, W) and a tensor t of x's shape, t read

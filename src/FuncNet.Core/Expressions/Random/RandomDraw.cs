@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// What the random ops share: a key is an Int32 tensor of shape (2,) — two 32-bit words, JAX's raw key — or a

@@ -1,3 +1,7 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
 namespace FuncNet;
 
 /// <summary>The maximum over axes. Its gradient is shared equally among tied maxima, as in TensorFlow.</summary>

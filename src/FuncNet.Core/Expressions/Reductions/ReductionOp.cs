@@ -1,4 +1,6 @@
-namespace FuncNet;
+using FuncNet.Tensors;
+
+namespace FuncNet.Expressions;
 
 /// <summary>A reduction over a set of axes (normalized, sorted), keeping them as length 1 or dropping them.</summary>
 internal abstract record ReductionOp(IntList Axes, bool KeepDims) : Op

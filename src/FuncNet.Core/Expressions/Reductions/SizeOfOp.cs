@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// The number of elements along some axes of x, as a scalar of x's dtype; x's values are not read. It lets

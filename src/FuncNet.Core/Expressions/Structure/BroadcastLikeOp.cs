@@ -1,3 +1,7 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
 namespace FuncNet;
 
 /// <summary>Broadcasts x to the shape of a reference node (whose values are not read). The adjoint of <see cref="SumToOp"/>.</summary>

@@ -1,3 +1,6 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+
 namespace FuncNet;
 
 /// <summary>Broadcasts x to a fixed shape, numpy style.</summary>

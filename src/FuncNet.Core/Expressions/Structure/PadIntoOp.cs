@@ -1,4 +1,7 @@
-namespace FuncNet;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
+namespace FuncNet.Expressions;
 
 /// <summary>
 /// Places a block into zeros of a reference node's shape (values not read) at offset Begin: the adjoint of

@@ -1,3 +1,6 @@
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
 namespace FuncNet;
 
 /// <summary>The same elements, row-major, seen with another shape; one target dimension may be -1 (inferred).</summary>

@@ -1,3 +1,7 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
 namespace FuncNet;
 
 /// <summary>A box of x: Begin[i] ≤ index &lt; Begin[i] + Size[i] on each axis; a size of -1 runs to the end (TensorFlow's tf.slice).</summary>

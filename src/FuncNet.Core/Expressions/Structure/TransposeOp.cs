@@ -1,3 +1,7 @@
+using FuncNet.Expressions;
+using FuncNet.Lowering;
+using FuncNet.Tensors;
+
 namespace FuncNet;
 
 /// <summary>Permutes axes: output axis i is input axis Permutation[i].</summary>

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using FuncNet.Checkpoints;
 
 namespace FuncNet.Data;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FuncNet.Lowering;
 
 namespace FuncNet;
 

@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// The shape rule and the flat layout shared by <see cref="GatherOp"/> and its adjoint <see cref="ScatterAddOp"/>

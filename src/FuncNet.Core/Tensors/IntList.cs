@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace FuncNet;
+namespace FuncNet.Tensors;
 
 /// <summary>An immutable list of ints with value equality: op attributes such as axes and permutations.</summary>
 internal sealed class IntList : IEquatable<IntList>, IReadOnlyList<int>

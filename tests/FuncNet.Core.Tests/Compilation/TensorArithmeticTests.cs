@@ -1,6 +1,6 @@
 using static FuncNet.Ops;
 
-namespace FuncNet.Tests.Tensors;
+namespace FuncNet.Tests.Compilation;
 
 /// <summary>Eager arithmetic on values agrees with the same Expr ops, broadcasts like them and fails like them.</summary>
 public class TensorArithmeticTests

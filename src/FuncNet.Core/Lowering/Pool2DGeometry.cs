@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>A pooling's resolved geometry (window, stride, explicit padding), shared by the pooling ops and their gradients.</summary>
 internal sealed record Pool2DGeometry(int KernelH, int KernelW, int StrideH, int StrideW, int PadTop, int PadBottom, int PadLeft, int PadRight)

@@ -5,6 +5,8 @@ namespace FuncNet;
 /// shapes and evaluates it at once with <see cref="Expr.Eval()"/>, so it broadcasts, checks shapes and
 /// dtypes, and fails exactly as the op does, and runs on <see cref="Backend.Default"/> (Core cannot name the
 /// native backends; Eval finds them). A bare number is weak, as in Expr: <c>t * 2.0</c> keeps t's dtype.
+/// This part of <see cref="Tensor"/> lives in Compilation, not Tensors: it needs ops and evaluation, which are
+/// later layers than the tensor type itself.
 /// </summary>
 public sealed partial class Tensor
 {

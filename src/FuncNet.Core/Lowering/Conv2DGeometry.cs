@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// A convolution's resolved geometry, shared by Conv2D and its two gradient ops: strides, explicit padding,

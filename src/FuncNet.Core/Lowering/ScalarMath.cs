@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// Scalar functions that .NET's Math lacks or computes inaccurately (its <c>double.ExpM1</c> and
