@@ -7,7 +7,8 @@ internal delegate string ExportRule(OnnxExportContext c, Expr node, IReadOnlyLis
 
 /// <summary>
 /// The ONNX form of every exportable op, one entry per op type. An op missing here has no ONNX equivalent yet:
-/// export names it and the node. Activations whose ONNX kernels are Float32-only in ONNX Runtime, or whose
+/// export names it and the node; <see cref="GradientOnly"/> and <see cref="NoEquivalent"/> list the ops refused on
+/// purpose, with the reason the message gives. Activations whose ONNX kernels are Float32-only in ONNX Runtime, or whose
 /// attributes are single-precision, are written as the primitives of their formula in Float64, so that a
 /// Float64 graph keeps its precision.
 /// </summary>
