@@ -26,7 +26,7 @@ public sealed partial class OnnxCommandTests : IDisposable
     [GeneratedRegex(@"test accuracy [0-9.]+ \((\d+)/\d+ images\)")]
     private static partial Regex CorrectPattern();
 
-    /// <summary>The number of test images ONNX Runtime classifies correctly with the exported model.</summary>
+    /// <summary>The number of test images ONNX Runtime classifies correctly with the exported model (fed as its input is shaped: [batch, 784] or [batch, 1, 28, 28]).</summary>
     private static int CorrectInOnnxRuntime(string model, LabeledImages test)
     {
         using var session = new InferenceSession(model);
@@ -35,7 +35,8 @@ public sealed partial class OnnxCommandTests : IDisposable
         {
             var rows = Enumerable.Range(start, Math.Min(1000, test.Count - start)).ToArray();
             var images = test.Images(rows);
-            var input = NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(images.ToFloatArray(), [rows.Length, test.PixelCount]));
+            int[] dims = session.InputMetadata["images"].Dimensions.Length == 4 ? [rows.Length, 1, test.Height, test.Width] : [rows.Length, test.PixelCount];
+            var input = NamedOnnxValue.CreateFromTensor("images", new DenseTensor<float>(images.ToFloatArray(), dims));
             using var results = session.Run([input]);
             var probabilities = results.Single(r => r.Name == FashionMnistTrainer.OnnxOutputName).AsTensor<float>();
             for (var i = 0; i < rows.Length; i++)
@@ -78,6 +79,37 @@ public sealed partial class OnnxCommandTests : IDisposable
         Assert.True(eval.Code == 0, eval.Error);
         var test = Data.FashionMnist.Load(data).Test;
         Assert.Equal(CorrectInOnnxRuntime(Model, test), CorrectIn(eval.Output));
+    }
+
+    [Fact]
+    public void TheExportedCnnScoresTheSameInOnnxRuntimeAndFuncNetOnATinyDataSet()
+    {
+        var data = TinyDataSet.Write(Directory.CreateDirectory(Path.Combine(_dir, "data")).FullName, 20);
+        var train = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--data", data, "--epochs", "1", "--batch-size", "10",
+            "--export-onnx", Model, "--out", Path.Combine(_dir, "out"));
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("input 'images' [batch, 1, 28, 28]", train.Output);
+        var eval = CliRunner.Run("eval", Model, "--data", data);
+        Assert.True(eval.Code == 0, eval.Error);
+        var test = Data.FashionMnist.Load(data).Test;
+        Assert.Equal(CorrectInOnnxRuntime(Model, test), CorrectIn(eval.Output));
+        // The accuracy the training run reported for its own graph, image for image.
+        var reported = double.Parse(Regex.Match(train.Output, @"final test accuracy ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(reported * test.Count, CorrectIn(eval.Output), 6);
+    }
+
+    [FashionMnistFact]
+    public void TheExportedCnnScoresTheSameInOnnxRuntimeAndFuncNet()
+    {
+        var train = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--limit", "100", "--epochs", "1", "--batch-size", "50",
+            "--export-onnx", Model, "--out", Path.Combine(_dir, "out"));
+        Assert.True(train.Code == 0, train.Error);
+        var test = Data.FashionMnist.Load(Data.FashionMnist.DefaultDirectory).Test.Take(100);
+        var eval = CliRunner.Run("eval", Model, "--limit", "100");
+        Assert.True(eval.Code == 0, eval.Error);
+        Assert.Equal(CorrectInOnnxRuntime(Model, test), CorrectIn(eval.Output));
+        var reported = double.Parse(Regex.Match(train.Output, @"final test accuracy ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Equal(reported * 100, CorrectIn(eval.Output), 6);
     }
 
     [Fact]

@@ -46,6 +46,45 @@ public sealed class ExportErrorTests : IDisposable
         AssertUnchanged(path);
     }
 
+    public static TheoryData<string, string> NoExactEquivalent() => new()
+    {
+        { "random", "RandomUniform" },
+        { "scatter", "ScatterAdd" },
+        { "batch statistics", "BatchNorm" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NoExactEquivalent))]
+    public void AnOpWithoutAnExactOnnxEquivalentIsRefusedNamingItAndTheNode(string kind, string op)
+    {
+        var x = Expr.Placeholder("x", Shape.Of(4, 3), DType.Float32);
+        var y = kind switch
+        {
+            "random" => x + RandomUniform(RandomKey(7), [4, 3], DType.Float32),
+            "scatter" => ScatterAdd(x, Expr.Constant(Tensor.FromArray(new[] { 0, 2, 2, 1 })), Expr.Constant(Tensor.Zeros(Shape.Of(5, 3), DType.Float32)), 0),
+            _ => BatchNorm(x, Expr.Variable("gamma", Tensor.Zeros(Shape.Of(3), DType.Float32)), Expr.Variable("beta", Tensor.Zeros(Shape.Of(3), DType.Float32))),
+        };
+        var path = ExistingFile();
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Export(path, [y], [x]));
+        Assert.Contains($"op {op}", e.Message);
+        Assert.Contains("no exact ONNX equivalent", e.Message);
+        Assert.Matches(@"node \d+", e.Message);
+        AssertUnchanged(path);
+    }
+
+    [Fact]
+    public void AConvolutionFilterGradientIsRefusedAsGradientOnly()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(2, 1, 5, 5), DType.Float32);
+        var w = Expr.Variable("w", Tensor.Zeros(Shape.Of(2, 1, 3, 3), DType.Float32));
+        var gradient = Gradients(ReduceSum(Conv2D(x, w)), w)[0];
+        var path = ExistingFile();
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Export(path, [gradient], [x]));
+        Assert.Contains("Conv2DFilterGradient", e.Message);
+        Assert.Contains("not gradients", e.Message);
+        AssertUnchanged(path);
+    }
+
     [Fact]
     public void AGradientOnlyNodeIsRefusedNamingItAndTheNode()
     {

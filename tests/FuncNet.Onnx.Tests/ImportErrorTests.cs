@@ -79,6 +79,55 @@ public sealed class ImportErrorTests
         Assert.Contains("'com.microsoft'", e.Message);
     }
 
+    // A small vision model FuncNet wrote, whose nodes the tests below give attributes FuncNet cannot represent.
+    private static P.ModelProto VisionModel()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(-1, 1, 6, 6), DType.Float32);
+        var conv = Ops.Conv2D(x, Expr.Variable("k", OpCase.Random(DType.Float32, 2, 1, 3, 3)), 1, Padding2D.Symmetric(1, 1));
+        var pooled = Ops.MaxPool2D(conv, 2) + Ops.AvgPool2D(conv, new Pool2DOptions(2, 2, 2, 2, Padding2D.Explicit(1, 0, 1, 0)));
+        return Parse(Onnx.ExportToBytes([pooled], ["y"], [x], v => v.InitialValue));
+    }
+
+    private static P.AttributeProto Int(string name, long value) => new() { Name = name, Type = P.AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static TheoryData<string, string, long, string> UnrepresentableAttributes() => new()
+    {
+        { "MaxPool", "ceil_mode", 1, "ceil_mode = 1" },
+        { "MaxPool", "storage_order", 1, "storage_order = 1" },
+        { "AveragePool", "count_include_pad", 1, "count_include_pad = 1 and padding" },
+        { "AveragePool", "ceil_mode", 1, "ceil_mode = 1" },
+        { "Conv", "group", 0, "attribute group has entry 0; expected a value in [1, " },
+        { "Conv", "strides", 2, "attribute 'strides' has type Int; expected Ints" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnrepresentableAttributes))]
+    public void AVisionAttributeFuncNetCannotRepresentNamesTheNodeAndTheAttribute(string op, string attribute, long value, string expected)
+    {
+        var model = VisionModel();
+        var node = model.Graph.Node.First(n => n.OpType == op);
+        var existing = node.Attribute.FirstOrDefault(a => a.Name == attribute);
+        if (existing is not null) { node.Attribute.Remove(existing); }
+        node.Attribute.Add(Int(attribute, value));
+        var e = Assert.ThrowsAny<FuncNetException>(() => Onnx.Import(model.ToByteArray(), "vision.onnx"));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains($"node '{node.Name}' ({op}", e.Message);
+    }
+
+    [Fact]
+    public void TrainingModeBatchNormalizationIsRefusedNamingTheNode()
+    {
+        var model = Parse(ValidModel());
+        var relu = model.Graph.Node.First(n => n.OpType == "Relu");
+        // Turn the Relu into a BatchNormalization over its input with scale, bias, mean and variance from the bias initializer.
+        relu.OpType = "BatchNormalization";
+        relu.Input.Add(["b", "b", "b", "b"]);
+        relu.Attribute.Add(Int("training_mode", 1));
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Import(model.ToByteArray(), "bn.onnx"));
+        Assert.Contains("training mode", e.Message);
+        Assert.Contains($"node '{relu.Name}' (BatchNormalization", e.Message);
+    }
+
     [Fact]
     public void AnInputShapeContradictingItsInitializerIsAShapeExceptionNamingBoth()
     {

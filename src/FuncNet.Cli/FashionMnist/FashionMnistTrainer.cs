@@ -138,7 +138,7 @@ internal static class FashionMnistTrainer
         if (options.ExportOnnxPath is { } onnx && collective.Rank == 0)
         {
             Onnx.Export(onnx, [Softmax(logits)], [OnnxOutputName], [x], session.GetValue);
-            output.WriteLine($"exported the model to {onnx} (ONNX opset {Onnx.Opset}: input 'images' [batch, 784] float32 in [0, 1], output '{OnnxOutputName}' [batch, 10])");
+            output.WriteLine($"exported the model to {onnx} (ONNX opset {Onnx.Opset}: input 'images' [{string.Join(", ", x.Shape.Select(d => d == Shape.Unknown ? "batch" : d.ToString(CultureInfo.InvariantCulture)))}] float32 in [0, 1], output '{OnnxOutputName}' [batch, 10])");
         }
         return new FashionMnistResult(epochs, confusion, backend.Name);
     }

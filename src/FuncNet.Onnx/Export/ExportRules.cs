@@ -7,7 +7,8 @@ internal delegate string ExportRule(OnnxExportContext c, Expr node, IReadOnlyLis
 
 /// <summary>
 /// The ONNX form of every exportable op, one entry per op type. An op missing here has no ONNX equivalent yet:
-/// export names it and the node. Activations whose ONNX kernels are Float32-only in ONNX Runtime, or whose
+/// export names it and the node; <see cref="GradientOnly"/> and <see cref="NoEquivalent"/> list the ops refused on
+/// purpose, with the reason the message gives. Activations whose ONNX kernels are Float32-only in ONNX Runtime, or whose
 /// attributes are single-precision, are written as the primitives of their formula in Float64, so that a
 /// Float64 graph keeps its precision.
 /// </summary>
@@ -51,6 +52,20 @@ internal static class ExportRules
             : c.PositiveOr(x[0], n.DType,
                 c.W.Node("Mul", [c.W.Scalar(SeluOp.Lambda, n.DType), x[0]]),
                 c.W.Node("Mul", [c.W.Scalar(SeluOp.Lambda * SeluOp.Alpha, n.DType), c.ExpMinusOne(x[0], n.DType)])),
+        [typeof(SinOp)] = (c, n, x) => c.W.Node("Sin", x),
+        [typeof(CosOp)] = (c, n, x) => c.W.Node("Cos", x),
+        [typeof(ErfOp)] = (c, n, x) => c.W.Node("Erf", x),
+        [typeof(FloorOp)] = (c, n, x) => c.W.Node("Floor", x),
+        // Both round halves to even.
+        [typeof(RoundOp)] = (c, n, x) => c.W.Node("Round", x),
+        [typeof(ClipOp)] = (c, n, x) => c.W.Node("Clip", [x[0], c.W.Scalar(((ClipOp)n.Op).Min, n.DType), c.W.Scalar(((ClipOp)n.Op).Max, n.DType)]),
+        // No ONNX op of their own at opset 17 (Gelu arrives in opset 20): the primitives of their formulas.
+        [typeof(GeluOp)] = (c, n, x) => c.Formula(n, x),
+        [typeof(SiluOp)] = (c, n, x) => c.Formula(n, x),
+        [typeof(RsqrtOp)] = (c, n, x) => c.Formula(n, x),
+        [typeof(Log1pOp)] = (c, n, x) => c.Formula(n, x),
+        [typeof(Expm1Op)] = (c, n, x) => c.Formula(n, x),
+        [typeof(UserElementwiseOp)] = (c, n, x) => c.Formula(n, x),
         [typeof(StopGradientOp)] = (c, n, x) => c.W.Node("Identity", x),
         [typeof(CastOp)] = (c, n, x) => c.Cast(x[0], n.DType),
 
@@ -88,6 +103,24 @@ internal static class ExportRules
             OnnxGraphWriter.Attribute("axes", Longs(((ReduceMaxOp)n.Op).Axes)), OnnxGraphWriter.Attribute("keepdims", ((ReduceMaxOp)n.Op).KeepDims ? 1L : 0L)),
         [typeof(SizeOfOp)] = (c, n, x) => c.SizeOf(n, x[0]),
 
+        [typeof(Conv2DOp)] = (c, n, x) => c.Conv("Conv", ((Conv2DOp)n.Op).Geometry, n.Inputs[1].Shape, x),
+        // The gradient of a convolution with respect to its images is the transposed convolution, whose output size
+        // ONNX derives from the input; output_padding adds the rows the forward convolution's stride dropped.
+        [typeof(Conv2DInputGradientOp)] = (c, n, x) =>
+        {
+            var t = (Conv2DInputGradientOp)n.Op;
+            var g = t.Geometry;
+            int r = n.Inputs[1].Shape[2], s = n.Inputs[1].Shape[3];
+            int oh = g.OutputHeight(t.Height, r), ow = g.OutputWidth(t.Width, s);
+            long extraH = t.Height - ((long)(oh - 1) * g.StrideH + (long)g.DilationH * (r - 1) + 1 - g.PadTop - g.PadBottom);
+            long extraW = t.Width - ((long)(ow - 1) * g.StrideW + (long)g.DilationW * (s - 1) + 1 - g.PadLeft - g.PadRight);
+            return c.Conv("ConvTranspose", g, n.Inputs[1].Shape, x, OnnxGraphWriter.Attribute("output_padding", [extraH, extraW]));
+        },
+        [typeof(MaxPool2DOp)] = (c, n, x) => c.Pool("MaxPool", ((MaxPool2DOp)n.Op).Geometry, x),
+        // FuncNet averages over the window's part inside the input: ONNX's count_include_pad = 0.
+        [typeof(AvgPool2DOp)] = (c, n, x) => c.Pool("AveragePool", ((AvgPool2DOp)n.Op).Geometry, x, OnnxGraphWriter.Attribute("count_include_pad", 0L)),
+        [typeof(GatherOp)] = (c, n, x) => c.Gather(n, x),
+
         [typeof(ReshapeOp)] = (c, n, x) => c.W.Node("Reshape", [x[0], c.W.Int64s(Longs(((ReshapeOp)n.Op).Target))], OnnxGraphWriter.Attribute("allowzero", 1L)),
         [typeof(TransposeOp)] = (c, n, x) => c.W.Node("Transpose", x, OnnxGraphWriter.Attribute("perm", Longs(((TransposeOp)n.Op).Permutation))),
         [typeof(ConcatOp)] = (c, n, x) => c.W.Node("Concat", x, OnnxGraphWriter.Attribute("axis", ((ConcatOp)n.Op).Axis)),
@@ -107,6 +140,22 @@ internal static class ExportRules
     {
         [typeof(SumToOp)] = "the reverse of broadcasting, which gradients use",
         [typeof(PadIntoOp)] = "the reverse of slicing, which gradients use",
+        [typeof(Conv2DFilterGradientOp)] = "the gradient of a convolution with respect to its filter",
+        [typeof(MaxPool2DGradientOp)] = "the gradient of max pooling",
+        [typeof(MaxPool2DSelectOp)] = "the winner selection that the gradient of max pooling uses",
+        [typeof(AvgPool2DGradientOp)] = "the gradient of average pooling",
+    };
+
+    /// <summary>Ops of the forward vocabulary that an ONNX inference graph cannot express exactly, with the reason.</summary>
+    public static readonly IReadOnlyDictionary<Type, string> NoEquivalent = new Dictionary<Type, string>
+    {
+        [typeof(RandomUniformOp)] = "a counter-based (Philox) random draw from a key; ONNX's random ops use their own generator, so values would differ",
+        [typeof(RandomNormalOp)] = "a counter-based (Philox) random draw from a key; ONNX's random ops use their own generator, so values would differ",
+        [typeof(BernoulliOp)] = "a counter-based (Philox) random draw from a key; ONNX's random ops use their own generator, so values would differ",
+        [typeof(SplitKeyOp)] = "a random-key split, which only random draws use",
+        [typeof(ScatterAddOp)] = "the scatter that Gather's gradient uses; ONNX's ScatterND with reduction = add (opset 16 and later) could express it, but this version does not write it",
+        [typeof(BatchStatisticsCheckOp)] =
+            "training-mode BatchNorm, which normalizes with the batch's own statistics; export the inference form (Ops.BatchNormInference with the running mean and variance)",
     };
 
     private static long[] Longs(IEnumerable<int> values) => values.Select(v => (long)v).ToArray();

@@ -132,6 +132,11 @@ internal sealed class OnnxExporter
             throw new FuncNetException(
                 $"Onnx.Export: node {node.Id} ({node.Op.Name}, shape {node.Shape}) is {why}; ONNX export writes inference graphs, not gradients. Export the model's outputs, not a gradient of them.");
         }
+        if (ExportRules.NoEquivalent.TryGetValue(type, out var reason))
+        {
+            throw new FuncNetException(
+                $"Onnx.Export: op {node.Op.Name} (node {node.Id}, shape {node.Shape}) has no exact ONNX equivalent: it is {reason}.");
+        }
         if (!ExportRules.ByOp.TryGetValue(type, out var rule))
         {
             throw new FuncNetException(

@@ -45,6 +45,12 @@ internal static class ImportRules
                 ? Ops.Selu(x)
                 : Ops.Where(Ops.Greater(x, 0.0), gamma * x, (double)gamma * alpha * (Ops.Exp(x) - 1.0)));
         },
+        ["Sin"] = c => T(Ops.Sin(c.X(0))),
+        ["Cos"] = c => T(Ops.Cos(c.X(0))),
+        ["Erf"] = c => T(Ops.Erf(c.X(0))),
+        ["Floor"] = c => T(Ops.Floor(c.X(0))),
+        ["Round"] = c => T(Ops.Round(c.X(0))),
+        ["Clip"] = Clip,
         ["Identity"] = c => c.Value(0),
         // Dropout at inference is the identity (its optional mask output is not imported).
         ["Dropout"] = c => c.Value(0),
@@ -90,6 +96,48 @@ internal static class ImportRules
             return T(c.Int("keepdims", 1) != 0 ? Ops.ExpandDims(y, axis) : y);
         },
 
+        ["Conv"] = c => T(WithBias(c, Ops.Conv2D(c.X(0), c.X(1), ConvOptions(c)))),
+        ["ConvTranspose"] = c =>
+        {
+            if (c.Ints("output_shape") is not null) { throw c.Unsupported("ConvTranspose with attribute output_shape (give pads and output_padding)"); }
+            var extra = Pair(c, "output_padding", 0);
+            return T(WithBias(c, Ops.Conv2DTranspose(c.X(0), c.X(1), ConvOptions(c), (int)extra[0], (int)extra[1])));
+        },
+        ["MaxPool"] = c =>
+        {
+            if (c.Node.Output.Count > 1 && c.Node.Output[1].Length > 0) { throw c.Unsupported("MaxPool's Indices output"); }
+            if (Pair(c, "dilations", 1).Any(d => d != 1)) { throw c.Unsupported("MaxPool with dilations other than 1"); }
+            if (c.Int("storage_order", 0) != 0) { throw c.Unsupported("MaxPool with storage_order = 1"); }
+            return T(Ops.MaxPool2D(c.X(0), PoolOptions(c)));
+        },
+        ["AveragePool"] = c =>
+        {
+            var options = PoolOptions(c);
+            // FuncNet averages over the part of each window inside the input (count_include_pad = 0); without padding both agree.
+            if (c.Int("count_include_pad", 0) != 0 && options.Padding != Padding2D.Explicit(0, 0, 0, 0)) { throw c.Unsupported("AveragePool with count_include_pad = 1 and padding"); }
+            return T(Ops.AvgPool2D(c.X(0), options));
+        },
+        ["GlobalAveragePool"] = c =>
+        {
+            var x = c.X(0);
+            if (x.Rank != 4) { throw c.Unsupported($"GlobalAveragePool of a rank-{x.Rank} input (FuncNet pools images (N, C, H, W))"); }
+            return T(Ops.ReduceMean(x, [2, 3], true));
+        },
+        ["BatchNormalization"] = c =>
+        {
+            if (c.Int("training_mode", 0) != 0 || c.Node.Output.Skip(1).Any(o => o.Length > 0)) { throw c.Unsupported("BatchNormalization in training mode (FuncNet imports inference graphs)"); }
+            return T(Ops.BatchNormInference(c.X(0), c.X(1), c.X(2), c.X(3), c.X(4), c.Float("epsilon", 1e-5f)));
+        },
+        ["LayerNormalization"] = c =>
+        {
+            var x = c.X(0);
+            var axis = c.Axis(c.Int("axis", -1), x.Rank, "attribute axis");
+            if (axis != x.Rank - 1) { throw c.Unsupported($"LayerNormalization over axes from {axis} of a rank-{x.Rank} input (FuncNet normalizes the last axis)"); }
+            if (c.Node.Output.Skip(1).Any(o => o.Length > 0)) { throw c.Unsupported("LayerNormalization's Mean and InvStdDev outputs"); }
+            var scale = c.X(1);
+            return T(Ops.LayerNorm(x, scale, c.Has(2) ? c.X(2) : Ops.ZerosLike(scale), c.Float("epsilon", 1e-5f)));
+        },
+
         ["ReduceSum"] = c => Reduce(c, (x, axes, keep) => Ops.ReduceSum(x, axes, keep)),
         ["ReduceMax"] = c => Reduce(c, (x, axes, keep) => Ops.ReduceMax(x, axes, keep)),
         ["ReduceMin"] = c => Reduce(c, (x, axes, keep) => Ops.ReduceMin(x, axes, keep)),
@@ -105,9 +153,13 @@ internal static class ImportRules
             int start = Clamp(c.Int("start", 0)), end = Clamp(c.Int("end", x.Rank));
             return new ShapeValue(x, Enumerable.Range(start, Math.Max(0, end - start)).ToArray());
         },
-        ["Gather"] = c => c.Value(0) is ShapeValue s && c.Int("axis", 0) == 0
-            ? new ShapeValue(s.Of, c.Ints(1).Select(i => s.Axes[c.Axis(i, s.Axes.Length, "index")]).ToArray())
-            : throw c.Unsupported("Gather other than of a shape"),
+        ["Gather"] = c => c.Value(0) is ShapeValue s
+            ? c.Int("axis", 0) == 0
+                ? new ShapeValue(s.Of, c.Ints(1).Select(i => s.Axes[c.Axis(i, s.Axes.Length, "index")]).ToArray())
+                : throw c.Unsupported("Gather of a shape along an axis other than 0")
+            // FuncNet's indices are Int32 and must lie in [0, length): ONNX's negative (from the end) indices are refused when evaluated.
+            : T(Ops.Take(c.X(0), Ops.Cast(c.X(1), DType.Int32), c.Axis(c.Int("axis", 0), c.X(0).Rank, "attribute axis"))),
+        ["GatherND"] = GatherND,
         ["Expand"] = c =>
         {
             var x = c.X(0);
@@ -195,6 +247,95 @@ internal static class ImportRules
             SizeValue s => T(Ops.Cast(Expr.Make(new SizeOfOp(new IntList(s.Axes.Distinct().Order())), s.Of), dtype)),
             _ => throw c.Unsupported("Cast of a shape tensor"),
         };
+    }
+
+    private static ImportValue Clip(ImportContext c)
+    {
+        var x = c.X(0);
+        Expr? min = c.Has(1) ? c.X(1) : null, max = c.Has(2) ? c.X(2) : null;
+        // Constant bounds (as FuncNet writes them) are FuncNet's Clip; bounds computed in the graph are a maximum and a minimum.
+        if (min is { Op: ConstantOp lo, Rank: 0 } && max is { Op: ConstantOp hi, Rank: 0 })
+        {
+            return T(Ops.Clip(x, lo.Value.ToDoubleArray()[0], hi.Value.ToDoubleArray()[0]));
+        }
+        var y = min is null ? x : Ops.Maximum(x, min);
+        return T(max is null ? y : Ops.Minimum(y, max));
+    }
+
+    // GatherND with batch axes b and indices whose last axis has length 1: a gather along axis b (the form export writes).
+    private static ImportValue GatherND(ImportContext c)
+    {
+        var x = c.X(0);
+        var indices = c.X(1);
+        var b = (int)c.Int("batch_dims", 0);
+        if (indices.Rank < 1 || indices.Shape[-1] != 1) { throw c.Unsupported($"GatherND with indices of shape {indices.Shape} (FuncNet reads a last axis of length 1)"); }
+        if (b < 0 || b >= x.Rank || b >= indices.Rank) { throw c.Error($"batch_dims {b} is out of range for data of rank {x.Rank} and indices of rank {indices.Rank}"); }
+        var picks = indices is { Op: ExpandDimsOp } e && e.Rank == e.Inputs[0].Rank + 1 && e.Inputs[0].Rank == indices.Rank - 1 && ((ExpandDimsOp)e.Op).Axes.SequenceEqual([indices.Rank - 1])
+            ? e.Inputs[0]
+            : Ops.Reshape(indices, new Shape(indices.Shape.Take(indices.Rank - 1).ToArray()));
+        return T(Ops.Gather(x, Ops.Cast(picks, DType.Int32), b, b));
+    }
+
+    private static Conv2DOptions ConvOptions(ImportContext c)
+    {
+        if (c.X(0).Rank != 4) { throw c.Unsupported($"{c.Node.OpType} of a rank-{c.X(0).Rank} input (FuncNet convolves images (N, C, H, W))"); }
+        long[] strides = Pair(c, "strides", 1), dilations = Pair(c, "dilations", 1);
+        return new Conv2DOptions
+        {
+            StrideH = Positive(c, strides[0], "strides"), StrideW = Positive(c, strides[1], "strides"),
+            DilationH = Positive(c, dilations[0], "dilations"), DilationW = Positive(c, dilations[1], "dilations"),
+            Groups = Positive(c, c.Int("group", 1), "group"),
+            Padding = Pads(c),
+        };
+    }
+
+    private static Pool2DOptions PoolOptions(ImportContext c)
+    {
+        if (c.X(0).Rank != 4) { throw c.Unsupported($"{c.Node.OpType} of a rank-{c.X(0).Rank} input (FuncNet pools images (N, C, H, W))"); }
+        if (c.Int("ceil_mode", 0) != 0) { throw c.Unsupported($"{c.Node.OpType} with ceil_mode = 1 (FuncNet rounds the output size down)"); }
+        var kernel = c.Ints("kernel_shape") is { Length: 2 } k ? k : throw c.Error("expected attribute kernel_shape with 2 entries");
+        var strides = Pair(c, "strides", 1);
+        return new Pool2DOptions(Small(c, kernel[0], "kernel_shape"), Small(c, kernel[1], "kernel_shape"), Small(c, strides[0], "strides"), Small(c, strides[1], "strides"), Pads(c));
+    }
+
+    // ONNX lists pads as (top, left, bottom, right).
+    private static Padding2D Pads(ImportContext c)
+    {
+        switch (System.Text.Encoding.UTF8.GetString(c.Node.Attribute.FirstOrDefault(a => a.Name == "auto_pad")?.S.ToByteArray() ?? []))
+        {
+            case "" or "NOTSET":
+                break;
+            case "VALID":
+                return Padding2D.Valid;
+            case "SAME_UPPER":
+                return Padding2D.Same;
+            case var other:
+                throw c.Unsupported($"auto_pad = {other}");
+        }
+        var pads = c.Ints("pads") ?? [0, 0, 0, 0];
+        if (pads.Length != 4) { throw c.Error($"attribute pads has {pads.Length} entries; expected 4 (top, left, bottom, right)"); }
+        return Padding2D.Explicit(Small(c, pads[0], "pads"), Small(c, pads[2], "pads"), Small(c, pads[1], "pads"), Small(c, pads[3], "pads"));
+    }
+
+    private static long[] Pair(ImportContext c, string name, long fallback) => c.Ints(name) switch
+    {
+        null => [fallback, fallback],
+        { Length: 2 } v => v,
+        var v => throw c.Error($"attribute {name} has {v.Length} entries; expected 2 (height, width)"),
+    };
+
+    private static int Small(ImportContext c, long v, string field) =>
+        v is >= 0 and <= Shape.MaxSize ? (int)v : throw c.Error($"attribute {field} has entry {v}; expected a value in [0, {Shape.MaxSize}]");
+
+    private static int Positive(ImportContext c, long v, string field) =>
+        v is >= 1 and <= Shape.MaxSize ? (int)v : throw c.Error($"attribute {field} has entry {v}; expected a value in [1, {Shape.MaxSize}]");
+
+    private static Expr WithBias(ImportContext c, Expr y)
+    {
+        if (!c.Has(2)) { return y; }
+        var bias = c.X(2);
+        if (bias.Rank != 1) { throw new ShapeException($"{c.Where}: expected a bias of shape ({y.Shape[1]}); given shape {bias.Shape}."); }
+        return y + Ops.Reshape(bias, 1, bias.Shape[0], 1, 1);
     }
 
     private static int SoftmaxAxis(ImportContext c)
