@@ -57,7 +57,7 @@ internal static partial class CudaKernels
                     // y[n, g] (K/G × P) = w[g] (K/G × C/G·R·S) · columns[g] (C/G·R·S × P).
                     for (var n = 0; n < _images; n++)
                     {
-                        Unfold(columns, first + (ulong)(n * _imageElements) * e);
+                        RunColumnKernel(columns, first + (ulong)(n * _imageElements) * e);
                         Gemm(false, false, k, p, rows, second, rows, k * rows, columns, p, rows * p, result + (ulong)(n * _outputElements) * e, k * p, 0);
                     }
                     break;
@@ -66,7 +66,7 @@ internal static partial class CudaKernels
                     for (var n = 0; n < _images; n++)
                     {
                         Gemm(true, false, rows, p, k, second, rows, k * rows, first + (ulong)(n * _outputElements) * e, p, k * p, columns, rows * p, 0);
-                        Unfold(result + (ulong)(n * _imageElements) * e, columns);
+                        RunColumnKernel(result + (ulong)(n * _imageElements) * e, columns);
                     }
                     break;
                 default:
@@ -77,7 +77,7 @@ internal static partial class CudaKernels
                     }
                     for (var n = 0; n < _images; n++)
                     {
-                        Unfold(columns, first + (ulong)(n * _imageElements) * e);
+                        RunColumnKernel(columns, first + (ulong)(n * _imageElements) * e);
                         Gemm(false, true, k, rows, p, second + (ulong)(n * _outputElements) * e, p, k * p, columns, p, rows * p, result, k * rows, n == 0 ? 0 : 1);
                     }
                     break;
@@ -85,7 +85,7 @@ internal static partial class CudaKernels
         }
 
         /// <summary>Launches the step's im2col <c>(columns, image)</c> or col2im <c>(image, columns)</c> over one image.</summary>
-        private void Unfold(ulong target, ulong source)
+        private void RunColumnKernel(ulong target, ulong source)
         {
             var values = stackalloc long[Arguments];
             var slots = stackalloc nint[Arguments];
