@@ -255,6 +255,8 @@ public static class RandomExpr
                         }
                         break;
                     }
+                // Any other operand: a Take along a random axis with in-range constant indices.
+                case 17 when s.Rank >= 1: TakeCase(a, s); break;
                 // Kinks, ties and comparisons: only where no finite difference is taken.
                 case 18:
                     {
@@ -422,6 +424,16 @@ public static class RandomExpr
                 size[i] = Rng.Next(3) == 0 ? -1 : 1 + Rng.Next(s[i] - begin[i]);
             }
             AddOp($"Slice[{string.Join(",", begin)}|{string.Join(",", size)}]", [a], x => Slice(x[0], begin, size));
+        }
+
+        /// <summary>Take along a random axis with in-range (possibly repeated) constant indices, no more than the axis holds.</summary>
+        private void TakeCase(int a, Shape s)
+        {
+            var axis = Rng.Next(s.Rank);
+            var length = s[axis];
+            var ids = Enumerable.Range(0, length == 0 ? 0 : 1 + Rng.Next(length)).Select(_ => Rng.Next(length)).ToArray();
+            var indices = Expr.Constant(Tensor.FromArray(ids));
+            AddOp($"Take[{axis}|{string.Join(",", ids)}]", [a], x => Take(x[0], indices, axis));
         }
 
         private void WhereCase(int a, Shape s)

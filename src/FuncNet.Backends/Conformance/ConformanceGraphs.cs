@@ -90,6 +90,15 @@ public static class ConformanceGraphs
             Slice(x[0], [0, 1], [0, 2]), Slice(x[4], [1, 2], [0, 3]), Slice(x[4], [3, 0], [0, -1]),
             OneHot(ArgMax(x[0], 1), 4, dtype), SumToShapeOf(x[0] + x[1], x[1]),
         ]),
+        // Joins along first, middle and last axes (three inputs of different lengths) and boxes with corners
+        // inside each axis, so the gradients are pads into zeros at offsets (one a single element, whose every axis
+        // merges away); a slice split rejoined is the input.
+        new("ConcatSliceAndPadInto", [Shape.Of(2, 3, 4), Shape.Of(2, 1, 4), Shape.Of(2, 5, 4), Shape.Of(6, 7)], (x, _) =>
+        [
+            Concat([x[0], x[1], x[2]], 1), Concat([x[0], x[0] * 2.0], 2), Concat([x[1], x[1], Exp(x[1])], 0),
+            Slice(x[0], [1, 1, 1], [1, 2, -1]), Slice(x[3], [2, 3], [3, 4]), Slice(x[2], [0, 4, 0], [-1, 1, 3]), Slice(x[3], [4, 5], [1, 1]),
+            Concat([Slice(x[3], [0, 0], [6, 3]), Slice(x[3], [0, 3], [6, 4])], 1) * x[3],
+        ]),
         // Convolutions (grouped, strided, dilated, "same"), the transposed convolution and the poolings, whose
         // gradients run the input- and filter-gradient and pooling-gradient kernels.
         new("ConvolutionAndPooling", [Shape.Of(2, 4, 9, 8), Shape.Of(6, 2, 3, 3), Shape.Of(6, 3, 2, 2), Shape.Of(3, 4, 1, 1)], (x, _) =>

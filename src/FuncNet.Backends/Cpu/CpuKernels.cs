@@ -24,6 +24,8 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         RowSoftmaxKind s => new SoftmaxKernel(s.Rows, s.Length, s.Log),
         CopyKind c => new CopyKernel(c.Size),
         StridedCopyKind c => new StridedCopyKernel(c),
+        ConcatKind c => new ConcatKernel(c),
+        PadIntoKind p => new PadIntoKernel(p),
         FillKind f => new FillKernel(T.CreateTruncating(f.Value)),
         ConvolutionKind c => new ConvolutionKernel<T>(gemm, c),
         PoolingKind p => new PoolingKernel<T>(p),
@@ -389,13 +391,14 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             var result = ((CpuTensor)output).As<T>();
             if (_dims.Length == 0)
             {
-                result[0] = input[0];
+                // One element (every axis of length 1 merged away): a slice still reads from its corner.
+                result[0] = input[kind.Offset];
                 return;
             }
             var rank = _dims.Length;
             int inner = _dims[^1], stride = _strides[^1];
             Span<int> index = stackalloc int[rank];
-            var source = 0;
+            var source = kind.Offset;
             for (var start = 0; start < _size; start += inner)
             {
                 var dst = result.AsSpan(start, inner);
@@ -412,6 +415,72 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                     source += _strides[a];
                     if (index[a] < _dims[a]) { break; }
                     source -= _strides[a] * index[a];
+                    index[a] = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Each output row as one span copy per input: the inputs' rows, in order.</summary>
+    private sealed class ConcatKernel(ConcatKind kind) : IKernel
+    {
+        private readonly int[] _blocks = kind.Blocks.ToArray();
+        private readonly int _row = kind.Row;
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var result = ((CpuTensor)output).As<T>();
+            var start = 0;
+            for (var k = 0; k < _blocks.Length; k++)
+            {
+                var block = _blocks[k];
+                if (block > 0)
+                {
+                    var input = ((CpuTensor)inputs[k]).As<T>();
+                    for (var o = 0; o < kind.Outer; o++) { input.AsSpan(o * block, block).CopyTo(result.AsSpan(o * _row + start, block)); }
+                }
+                start += block;
+            }
+        }
+    }
+
+    /// <summary>Clears the output, then copies the block in one innermost row at a time, stepping the outer axes like an odometer.</summary>
+    private sealed class PadIntoKernel(PadIntoKind kind) : IKernel
+    {
+        private readonly int[] _block = kind.Block.ToArray();
+        private readonly int[] _strides = OutputStrides(kind);
+        private readonly int _corner = kind.Begin.Zip(OutputStrides(kind), (b, s) => b * s).Sum();
+        private readonly int _size = kind.Block.Aggregate(1, (p, d) => p * d);
+
+        private static int[] OutputStrides(PadIntoKind k) => new Shape(k.Dims.ToArray()).Strides();
+
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var result = ((CpuTensor)output).As<T>();
+            result.AsSpan(0, output.Shape.Size).Clear();
+            if (_size == 0)
+            {
+                return;
+            }
+            var block = ((CpuTensor)inputs[0]).As<T>();
+            if (_block.Length == 0)
+            {
+                result[0] = block[0];
+                return;
+            }
+            var rank = _block.Length;
+            var inner = _block[^1];
+            Span<int> index = stackalloc int[rank];
+            var target = _corner;
+            for (var start = 0; start < _size; start += inner)
+            {
+                block.AsSpan(start, inner).CopyTo(result.AsSpan(target, inner));
+                for (var a = rank - 2; a >= 0; a--)
+                {
+                    index[a]++;
+                    target += _strides[a];
+                    if (index[a] < _block[a]) { break; }
+                    target -= _strides[a] * index[a];
                     index[a] = 0;
                 }
             }

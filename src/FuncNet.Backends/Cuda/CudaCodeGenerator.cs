@@ -300,6 +300,78 @@ internal static class CudaCodeGenerator
             """;
     }
 
+    /// <summary>
+    /// A copy through strides from a starting element (a slice): <c>entry(out, in, n, offset, strides)</c>
+    /// computing out[i] = in[offset + Σ coordinate(i, a) · stride[a]].
+    /// </summary>
+    public static string OffsetCopy(DType dtype, string entry = Entry)
+    {
+        var t = CType(dtype);
+        return $$"""
+            namespace {{entry}}_ns {
+            extern "C" __global__ void {{entry}}({{t}}* __restrict__ out, const {{t}}* __restrict__ in, long long n, long long offset, funcnet_strides s)
+            {
+                for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)blockDim.x * gridDim.x) { out[i] = in[offset + funcnet_offset(s, i)]; }
+            }
+            }
+
+            """;
+    }
+
+    /// <summary>
+    /// Inputs joined along an axis, seen as rows: <c>entry(out, in0, …, n, row, block0, …)</c>. Output row o is
+    /// each input's row o in turn (block k elements of input k); a thread finds its input by walking the blocks.
+    /// </summary>
+    public static string Concat(DType dtype, int count, string entry = Entry)
+    {
+        var t = CType(dtype);
+        var sb = new StringBuilder();
+        sb.Append($"namespace {entry}_ns {{\nextern \"C\" __global__ void {entry}({t}* __restrict__ out");
+        for (var k = 0; k < count; k++) { sb.Append($", const {t}* __restrict__ in{k}"); }
+        sb.Append(", long long n, long long row");
+        for (var k = 0; k < count; k++) { sb.Append($", long long b{k}"); }
+        sb.Append(")\n{\n");
+        sb.Append("    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)blockDim.x * gridDim.x)\n    {\n");
+        sb.Append("        const long long o = i / row;\n        long long r = i % row;\n");
+        for (var k = 0; k < count - 1; k++)
+        {
+            sb.Append($"        if (r < b{k}) {{ out[i] = in{k}[o * b{k} + r]; continue; }}\n        r -= b{k};\n");
+        }
+        sb.Append($"        out[i] = in{count - 1}[o * b{count - 1} + r];\n    }}\n}}\n}}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A dense block written into zeros: <c>entry(out, in, n, shape, box)</c>, where shape holds the output's
+    /// dimensions with the block's dense strides, and box holds the corner (in its dims) and the block's
+    /// extents (in its strides). Each output element reads its block element, or writes 0 outside the box.
+    /// </summary>
+    public static string PadInto(DType dtype, string entry = Entry)
+    {
+        var t = CType(dtype);
+        return $$"""
+            namespace {{entry}}_ns {
+            extern "C" __global__ void {{entry}}({{t}}* __restrict__ out, const {{t}}* __restrict__ in, long long n, funcnet_strides shape, funcnet_strides box)
+            {
+                for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)blockDim.x * gridDim.x)
+                {
+                    long long rest = i, source = 0;
+                    bool inside = true;
+                    for (int a = (int)shape.rank - 1; a >= 0; --a)
+                    {
+                        const long long c = rest % shape.dims[a] - box.dims[a];
+                        rest /= shape.dims[a];
+                        inside = inside && c >= 0 && c < box.strides[a];
+                        source += c * shape.strides[a];
+                    }
+                    out[i] = inside ? in[source] : ({{t}})0;
+                }
+            }
+            }
+
+            """;
+    }
+
     /// <summary>A whole translation unit: the prelude and one or more kernel bodies.</summary>
     public static string TranslationUnit(IEnumerable<string> bodies) => Prelude + string.Concat(bodies);
 }

@@ -33,8 +33,11 @@ internal static class CudaKernelPlanner
             PoolingKind p when floats => Pooling(p, dtype),
             RowSoftmaxKind s when floats => Softmax(s, dtype),
             CopyKind c when inputDTypes[0] == dtype => new CopyStep((long)c.Size * dtype.SizeInBytes()),
+            ConcatKind c when inputDTypes.All(d => d == dtype) => Concat(c, shape, dtype),
+            PadIntoKind p when inputDTypes[0] == dtype => PadInto(p, dtype),
             FillKind f => Fill(f, shape, dtype),
             RandomKind r => Random(r, dtype),
+            GatherKind g when dtype.IsFloat() && inputDTypes[0] == dtype => Gather(g, dtype),
             ReferenceOnlyKind r => new FallbackStep(r.Reason),
             _ => new FallbackStep($"{kind.Describe()} has no CUDA kernel for inputs {string.Join(", ", inputDTypes)} → {dtype}"),
         };
@@ -93,6 +96,14 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(source, inputs, scalars, [], Grid(work), $"pooling {p.Pass}", []);
     }
 
+    /// <summary>A bounds-checked gather or scatter-add: one thread per moved element.</summary>
+    private static GatherStep Gather(GatherKind g, DType dtype)
+    {
+        var geometry = g.Geometry;
+        var total = (long)geometry.Batch * geometry.Outer * geometry.Count * geometry.Inner;
+        return new GatherStep(CudaRandomAndGatherKernels.GatherKernel(dtype, g.Scatter), g, Grid(total));
+    }
+
     private static uint Grid(long work) => (uint)Math.Clamp((work + CudaCodeGenerator.BlockSize - 1) / CudaCodeGenerator.BlockSize, 1, MaxGrid);
 
     /// <summary>
@@ -128,10 +139,13 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(source, used, [shape.Size, inner], strides, Grid(shape.Size), $"{kind} [{string.Join(",", final)}]", final);
     }
 
-    /// <summary>A transpose or broadcast: a dense run is a device copy, anything else a copy through explicit strides.</summary>
+    /// <summary>
+    /// A transpose, broadcast or slice: a dense run from the start is a device copy, a run from elsewhere (a
+    /// slice) a copy from its offset, anything else a copy through explicit strides.
+    /// </summary>
     private static CudaStep StridedCopy(StridedCopyKind c, DType dtype)
     {
-        if (c.Dims.Count == 0 || (c.Dims.Count == 1 && c.Strides[0] == 1))
+        if (c.Offset == 0 && (c.Dims.Count == 0 || (c.Dims.Count == 1 && c.Strides[0] == 1)))
         {
             return new CopyStep((long)c.Size * dtype.SizeInBytes());
         }
@@ -140,8 +154,42 @@ internal static class CudaKernelPlanner
             return new FallbackStep($"{c.Describe()}: rank {c.Dims.Count} > {CudaStrides.MaxRank}");
         }
         var strides = new CudaStrides(c.Dims.Select(d => (long)d).ToArray(), c.Strides.Select(s => (long)s).ToArray());
+        if (c.Offset != 0)
+        {
+            return new GeneratedStep(CudaCodeGenerator.OffsetCopy(dtype), [0], [c.Size, c.Offset], [strides], Grid(c.Size), "strided copy from an offset", []);
+        }
         var source = CudaCodeGenerator.Elementwise(ScalarExpr.Arg(0), [dtype], [CudaLayout.Strided], dtype);
         return new GeneratedStep(source, [0], [c.Size, 1], [strides], Grid(c.Size), "strided copy [Strided]", [CudaLayout.Strided]);
+    }
+
+    /// <summary>The most inputs a generated concat takes: each adds a pointer and a length to the launch's parameters (4 KB at most).</summary>
+    internal const int MaxConcatInputs = 128;
+
+    /// <summary>A concat as one kernel over the output, reading every input.</summary>
+    private static CudaStep Concat(ConcatKind c, Shape shape, DType dtype)
+    {
+        if (c.Blocks.Count > MaxConcatInputs)
+        {
+            return new FallbackStep($"{c.Describe()}: more than {MaxConcatInputs} inputs");
+        }
+        // An empty row (every input empty along the axis) leaves nothing to write and nothing to divide by.
+        long[] scalars = [c.Row == 0 ? 0 : shape.Size, Math.Max(1, c.Row), .. c.Blocks.Select(b => (long)b)];
+        return new GeneratedStep(CudaCodeGenerator.Concat(dtype, c.Blocks.Count), Enumerable.Range(0, c.Blocks.Count).ToArray(), scalars, [],
+                                 Grid(shape.Size), $"concat of {c.Blocks.Count}", []);
+    }
+
+    /// <summary>A block into zeros as one kernel over the output.</summary>
+    private static CudaStep PadInto(PadIntoKind p, DType dtype)
+    {
+        if (p.Dims.Count > CudaStrides.MaxRank)
+        {
+            return new FallbackStep($"{p.Describe()}: rank {p.Dims.Count} > {CudaStrides.MaxRank}");
+        }
+        var size = p.Dims.Aggregate(1L, (q, d) => q * d);
+        var blockStrides = new Shape(p.Block.ToArray()).Strides();
+        var shape = new CudaStrides(p.Dims.Select(d => (long)d).ToArray(), blockStrides.Select(s => (long)s).ToArray());
+        var box = new CudaStrides(p.Begin.Select(b => (long)b).ToArray(), p.Block.Select(b => (long)b).ToArray());
+        return new GeneratedStep(CudaCodeGenerator.PadInto(dtype), [0], [size], [shape, box], Grid(size), "pad into zeros", []);
     }
 
     /// <summary>A fill with a value known at planning time, passed as its 64-bit pattern so one kernel serves every value.</summary>

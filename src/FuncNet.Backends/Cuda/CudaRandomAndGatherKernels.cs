@@ -9,8 +9,7 @@ namespace FuncNet.Backends.Cuda;
 /// (same rounds, counters and bit-to-float conversions), so a GPU draws the Reference backend's bits. The gathers
 /// check every index against the axis length and record the first bad position in a status word instead of
 /// reading it, so the host can raise the same <see cref="IndexException"/> as the CPU and no thread reads outside
-/// x; they compile to PTX in CI but are not planned until a generated-kernel launch can pass that status word
-/// (until then the host kernel runs them).
+/// x (<see cref="GatherStep"/> passes and reads back that word). They compile to PTX in CI; unverified on hardware.
 /// </summary>
 internal static class CudaRandomAndGatherKernels
 {

@@ -22,6 +22,16 @@ internal abstract record CudaStep;
 /// <param name="Layouts">For elementwise kernels, how each passed input is read; empty for the others.</param>
 internal sealed record GeneratedStep(string Source, int[] Inputs, long[] Scalars, CudaStrides[] Strides, uint Grid, string Kind, CudaLayout[] Layouts) : CudaStep;
 
+/// <summary>
+/// A generated gather or scatter-add (<see cref="CudaRandomAndGatherKernels.GatherKernel"/>) with a device status
+/// word: the kernel records the first out-of-range index position there instead of reading it, and the step reads
+/// the word back after the launch (synchronizing), so a bad index raises the CPU's <see cref="IndexException"/>.
+/// </summary>
+/// <param name="Source">The kernel body, entry <see cref="CudaCodeGenerator.Entry"/>.</param>
+/// <param name="Gather">The geometry and the names its error message needs.</param>
+/// <param name="Grid">Blocks to launch.</param>
+internal sealed record GatherStep(string Source, GatherKind Gather, uint Grid) : CudaStep;
+
 /// <summary>A row-major (batched) GEMM through cuBLAS in <paramref name="DType"/>, with the geometry its op lowered to.</summary>
 internal sealed record GemmStep(DType DType, GemmKind Gemm) : CudaStep;
 

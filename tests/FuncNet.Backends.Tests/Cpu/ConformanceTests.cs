@@ -64,6 +64,9 @@ public class ConformanceTests
     public void GatherScatterAndRandomDraws(string backend, DType dtype) =>
         AgreeWithReference(backend, dtype, nameof(GatherScatterAndRandomDraws));
 
+    [SkippableTheory, MemberData(nameof(Cases))]
+    public void ConcatSliceAndPadInto(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ConcatSliceAndPadInto));
+
     [Fact]
     public void EveryConformanceCaseHasATest() =>
         Assert.All(FuncNet.Backends.Conformance.ConformanceGraphs.All, c => Assert.NotNull(typeof(ConformanceTests).GetMethod(c.Name)));

@@ -28,11 +28,11 @@ public class CudaKernelCompilationTests
     {
         foreach (var dtype in new[] { DType.Float32, DType.Float64 })
         {
-            // Elementwise nodes get a generated kernel; broadcasts and transposes a generated strided copy or,
-            // where they move one dense run (or nothing, when empty), a device copy.
+            // Elementwise nodes get a generated kernel; broadcasts, transposes, joins, slices and pads a generated
+            // copy or, where they move one dense run (or nothing, when empty), a device copy.
             var fallbacks = CudaKernelCatalogue.Plan(dtype).Where(p =>
                 (p.Op is ElementwiseOp && p.Step is not GeneratedStep) ||
-                (p.Op is BroadcastLikeOp or BroadcastToOp or TransposeOp && p.Step is not (GeneratedStep or CopyStep))).ToArray();
+                (p.Op is BroadcastLikeOp or BroadcastToOp or TransposeOp or ConcatOp or SliceOp or PadIntoOp && p.Step is not (GeneratedStep or CopyStep))).ToArray();
             Assert.True(fallbacks.Length == 0, string.Join("; ", fallbacks.Select(f => $"{f.Op.Name} {f.Step}")));
         }
     }
@@ -45,6 +45,10 @@ public class CudaKernelCompilationTests
         var nvrtc = CudaEnvironment.RequireNvrtc();
         var bodies = CudaKernelCatalogue.Sources(CudaKernelCatalogue.Plan(dtype)).ToArray();
         Assert.True(bodies.Length > 20, $"only {bodies.Length} kernels planned");
+        // The joins, offset copies and pads of the ConcatSliceAndPadInto case are among them.
+        Assert.Contains(bodies, b => b.Contains("long long b2)", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("long long offset, funcnet_strides s)", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("funcnet_strides box)", StringComparison.Ordinal));
         var renamed = bodies.Select((b, i) => b.Replace(CudaCodeGenerator.Entry, $"k{i}", StringComparison.Ordinal)).ToArray();
         var watch = Stopwatch.StartNew();
         var ptx = nvrtc.CompileToPtx(CudaCodeGenerator.TranslationUnit(renamed), $"catalogue_{architecture}_{dtype}.cu", CudaCompiler.Options(architecture));

@@ -27,6 +27,17 @@ public sealed class LayerTests : IDisposable
         Assert.Equal(["batch_norm/running_mean", "batch_norm/running_variance"], model.NonTrainableVariables.Select(v => v.Name));
     }
 
+    [Fact]
+    public void TwoDefaultNamedEmbeddingsOfASequentialGetUniqueTables()
+    {
+        // Two lookups of one model (say tokens and positions), neither named: Sequential names them when it is
+        // made, and each table is created under its final name the first time it is asked for.
+        var first = new Embedding(5, 3);
+        var model = new Sequential(first, new Embedding(4, 3));
+        Assert.Equal(["embedding/table", "embedding_1/table"], model.Variables.Select(v => v.Name));
+        Assert.Throws<FuncNetException>(() => ((INamedLayer)first).Rename("other"));
+    }
+
     private static (Sequential Model, Expr Output) Build(Expr x)
     {
         var model = new Sequential(new Dense(6, Tanh, 1), new BatchNorm(), new Dense(6, Tanh, 2), new Dense(2, 3));

@@ -8,9 +8,9 @@ internal sealed record ConcatOp(int Axis) : Op
 {
     public override string Name => "Concat";
 
-    // Lowering: reference-only on every backend until a kernel kind covers it.
+    // Lowering: rows of one block per input.
     internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
-        new ReferenceOnlyKind("Concat has no native kernel yet");
+        ConcatKind.Along(inputs, Axis);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {

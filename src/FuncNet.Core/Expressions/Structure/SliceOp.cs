@@ -9,9 +9,9 @@ internal sealed record SliceOp(IntList Begin, IntList Size) : Op
 {
     public override string Name => "Slice";
 
-    // Lowering: reference-only on every backend until a kernel kind covers it.
+    // Lowering: a strided copy that starts at the box's corner.
     internal override KernelKind Lower(IReadOnlyList<Shape> inputs, IReadOnlyList<DType> dtypes, Shape shape, DType dtype) =>
-        new ReferenceOnlyKind("Slice has no native kernel yet");
+        StridedCopyKind.Slice(inputs[0], Begin, shape);
 
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
