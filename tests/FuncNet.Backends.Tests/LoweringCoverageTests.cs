@@ -64,9 +64,6 @@ public class LoweringCoverageTests
         [typeof(BernoulliOp)] = () => Bernoulli(Key, 0.3, [2, 3], DType.Float64),
     };
 
-    private const string NoCudaConvolutionYet =
-        "convolution and pooling CUDA C (im2col, col2im, pooling) compiles to PTX but is not wired into the planner until it runs on a device";
-
     private const string NoKernelYet = "no native kernel kind yet: runs its reference kernel on the host";
 
     private static readonly Dictionary<Type, string> EveryBackend = new()
@@ -76,17 +73,7 @@ public class LoweringCoverageTests
         [typeof(CustomVjpOp)] = "plans inline its body before lowering, so the node itself never reaches a backend",
     };
 
-    private static readonly Dictionary<Type, string> OnCuda = new(EveryBackend)
-    {
-        [typeof(Conv2DOp)] = NoCudaConvolutionYet,
-        [typeof(Conv2DInputGradientOp)] = NoCudaConvolutionYet,
-        [typeof(Conv2DFilterGradientOp)] = NoCudaConvolutionYet,
-        [typeof(MaxPool2DOp)] = NoCudaConvolutionYet,
-        [typeof(MaxPool2DGradientOp)] = NoCudaConvolutionYet,
-        [typeof(MaxPool2DSelectOp)] = NoCudaConvolutionYet,
-        [typeof(AvgPool2DOp)] = NoCudaConvolutionYet,
-        [typeof(AvgPool2DGradientOp)] = NoCudaConvolutionYet,
-    };
+    private static readonly Dictionary<Type, string> OnCuda = new(EveryBackend);
 
     private static readonly Dictionary<Type, string> OnCpu = new(EveryBackend)
     {

@@ -29,6 +29,8 @@ internal static class CudaKernelPlanner
             StridedCopyKind c when inputDTypes[0] == dtype => StridedCopy(c, dtype),
             GemmKind g when floats => new GemmStep(dtype, g),
             ReductionKind r when floats => Reduction(r, dtype),
+            ConvolutionKind c when floats => Convolution(c, dtype),
+            PoolingKind p when floats => Pooling(p, dtype),
             RowSoftmaxKind s when floats => Softmax(s, dtype),
             CopyKind c when inputDTypes[0] == dtype => new CopyStep((long)c.Size * dtype.SizeInBytes()),
             ConcatKind c when inputDTypes.All(d => d == dtype) => Concat(c, shape, dtype),
@@ -53,6 +55,45 @@ internal static class CudaKernelPlanner
             _ => CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Bernoulli, dtype, r.P),
         };
         return new GeneratedStep(CudaRandomAndGatherKernels.PhiloxPrelude + source, [0], [Math.Max(1, r.PerKey), total], [], Grid(total), r.Describe(), []);
+    }
+
+    /// <summary>
+    /// A convolution pass: forward and filter gradient unfold each image with im2col, the input gradient folds the
+    /// columns back with col2im; either kernel covers one image's channels (all groups) per launch.
+    /// </summary>
+    private static CudaStep Convolution(ConvolutionKind c, DType dtype)
+    {
+        var output = c.Geometry.Check(c.Describe(), c.Image, c.Filter);
+        var columns = (long)c.Image[1] * c.Filter[2] * c.Filter[3] * output[2] * output[3];
+        if (columns > int.MaxValue)
+        {
+            return new FallbackStep($"{c.Describe()}: one image's {columns:N0} column entries exceed a scratch tensor's size");
+        }
+        var image = (long)c.Image[1] * c.Image[2] * c.Image[3];
+        return c.Pass == ConvolutionPass.InputGradient
+            ? new ConvolutionStep(dtype, c, CudaConvolutionCode.Col2Im(dtype), Grid(image))
+            : new ConvolutionStep(dtype, c, CudaConvolutionCode.Im2Col(dtype), Grid(columns));
+    }
+
+    /// <summary>
+    /// A pooling pass as one generated kernel, <c>entry(out, inputs…, geometry…)</c>: forward passes and the max
+    /// selection run one thread per output element, the gradients one per input element.
+    /// </summary>
+    private static GeneratedStep Pooling(PoolingKind p, DType dtype)
+    {
+        var g = p.Geometry;
+        var output = g.Check(p.Describe(), p.Input);
+        long planes = (long)p.Input[0] * p.Input[1], h = p.Input[2], w = p.Input[3], oh = output[2], ow = output[3];
+        long[] scalars = [planes, h, w, oh, ow, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft];
+        var (source, inputs, work) = p.Pass switch
+        {
+            PoolingPass.MaxForward => (CudaPoolingCode.MaxPoolForward(dtype), new[] { 0 }, planes * oh * ow),
+            PoolingPass.MaxSelect => (CudaPoolingCode.MaxPoolSelect(dtype), new[] { 0, 1 }, planes * oh * ow),
+            PoolingPass.MaxGradient => (CudaPoolingCode.MaxPoolGradient(dtype), new[] { 0, 1 }, planes * h * w),
+            PoolingPass.AverageForward => (CudaPoolingCode.AvgPoolForward(dtype), new[] { 0 }, planes * oh * ow),
+            _ => (CudaPoolingCode.AvgPoolGradient(dtype), new[] { 0 }, planes * h * w),
+        };
+        return new GeneratedStep(source, inputs, scalars, [], Grid(work), $"pooling {p.Pass}", []);
     }
 
     /// <summary>A bounds-checked gather or scatter-add: one thread per moved element.</summary>

@@ -4,13 +4,14 @@ using FuncNet.Backends.Cuda.Native;
 namespace FuncNet.Backends.Cuda;
 
 /// <summary>The prepared kernels that run a <see cref="CudaStep"/> on the backend's stream.</summary>
-internal static class CudaKernels
+internal static partial class CudaKernels
 {
     /// <summary>The kernel for a planned step; generated kernels are compiled (or found in the caches) here, once per specialization.</summary>
     public static IKernel Create(CudaBackend backend, Op op, CudaStep step, Shape shape, DType dtype) => step switch
     {
         GeneratedStep g => new GeneratedKernel(backend, g),
         GemmStep g => new GemmKernel(backend, g),
+        ConvolutionStep c => new ConvolutionKernel(backend, c),
         CopyStep c => new CopyKernel(backend, c.Bytes),
         GatherStep g => new GatherKernel(backend, g),
         _ => new FallbackKernel(backend, op, shape, dtype),

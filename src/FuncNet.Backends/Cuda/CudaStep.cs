@@ -35,6 +35,17 @@ internal sealed record GatherStep(string Source, GatherKind Gather, uint Grid) :
 /// <summary>A row-major (batched) GEMM through cuBLAS in <paramref name="DType"/>, with the geometry its op lowered to.</summary>
 internal sealed record GemmStep(DType DType, GemmKind Gemm) : CudaStep;
 
+/// <summary>
+/// A convolution pass as im2col (or col2im) + cuBLAS, image by image into a column scratch buffer from the memory
+/// pool: forward and filter gradient run <see cref="Source"/> = im2col then a GEMM per group, the input gradient a
+/// GEMM per group then <see cref="Source"/> = col2im.
+/// </summary>
+/// <param name="DType">The float type of inputs and output.</param>
+/// <param name="Convolution">The pass and its geometry.</param>
+/// <param name="Source">The generated im2col or col2im kernel (entry <see cref="CudaCodeGenerator.Entry"/>).</param>
+/// <param name="Grid">Blocks for one launch of <see cref="Source"/> over one image.</param>
+internal sealed record ConvolutionStep(DType DType, ConvolutionKind Convolution, string Source, uint Grid) : CudaStep;
+
 /// <summary>A device-to-device copy of the whole input (a reshape the plan did not alias).</summary>
 internal sealed record CopyStep(long Bytes) : CudaStep;
 

@@ -92,6 +92,14 @@ internal static class CudaKernelCatalogue
         return result;
     }
 
+    /// <summary>The distinct CUDA C bodies the planned steps compile: generated kernels and the convolutions' im2col and col2im.</summary>
+    public static IEnumerable<string> Sources(IEnumerable<Planned> planned) => planned.Select(p => p.Step switch
+    {
+        GeneratedStep g => g.Source,
+        ConvolutionStep c => c.Source,
+        _ => null,
+    }).OfType<string>().Distinct();
+
     /// <summary>The op types that appear in the graphs, including inside map bodies.</summary>
     public static IReadOnlySet<Type> OpTypes(DType dtype)
     {
