@@ -37,6 +37,7 @@ pairs_spec=(
   "W2-seednet|seednet|us_per_iteration|us_per_iteration"
   "W3-tutorial-perceptron|tutorial|us_per_step|us_per_step"
   "W4-fashion-epoch|fashion|seconds_per_epoch|seconds_per_epoch"
+  "W6-cnn-epoch|cnn|seconds_per_epoch|seconds_per_epoch"
   "W5-compile-64|-|ms_per_compile|-"
   "W5-compile-16|-|ms_per_compile|-"
 )

@@ -38,4 +38,33 @@ internal static class BroadcastLayouts
         }
         return row ? BroadcastLayout.Row : column ? BroadcastLayout.Column : null;
     }
+
+    /// <summary>
+    /// For an input that is none of the four layouts at split d: the length of its one period when it is a
+    /// column repeated down the rows (a per-channel bias (C, 1, 1) over (N, C, H, W) split at the channels:
+    /// ones on a leading run of the row axes, the output's sizes on the rest, ones on the inner axes), else null.
+    /// Row r of the output then reads in[r % period].
+    /// </summary>
+    public static int? TiledColumnPeriod(Shape s, Shape output, int d)
+    {
+        var rank = output.Rank;
+        var off = rank - s.Rank;
+        if (off < 0 || d == 0) { return null; }
+        int Dim(int axis) => axis < off ? 1 : s[axis - off];
+        var period = 1;
+        var leading = true;
+        for (var a = 0; a < rank; a++)
+        {
+            if (a >= d)
+            {
+                if (Dim(a) != 1) { return null; }
+                continue;
+            }
+            if (leading && Dim(a) == 1 && output[a] != 1) { continue; }
+            leading = false;
+            if (Dim(a) != output[a]) { return null; }
+            period *= output[a];
+        }
+        return period;
+    }
 }

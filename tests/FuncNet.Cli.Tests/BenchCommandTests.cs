@@ -28,11 +28,22 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void TheW6CnnStepRunsAndReportsMillisecondsPerStep()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "W6-cnn-step", "--seconds", "0.05", "--backend", "managed");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("W6-cnn-step", json.RootElement.GetProperty("workload").GetString());
+        Assert.True(json.RootElement.GetProperty("ms_per_step").GetDouble() > 0);
+    }
+
+    [Fact]
     public void GpuSizedWorkloadsRunOnlyWhenNamedAndGraphsCanBeTurnedOff()
     {
-        // Named-only: the GPU-sized ones, and K1, a kernel micro-benchmark (docs/performance.md) that is no side-by-side workload.
+        // Named-only: the GPU-sized ones, the W6 epoch (minutes; the default run has its step), and K1, a kernel
+        // micro-benchmark (docs/performance.md) that is no side-by-side workload.
         var namedOnly = Bench.Workloads.All.Where(w => !w.InDefaultRun).Select(w => w.Name).ToArray();
-        Assert.Equal(["K1-tanh-layer", "W1-mlp-8192", "GEMM-8192"], namedOnly);
+        Assert.Equal(["W6-cnn-epoch", "K1-tanh-layer", "W1-mlp-8192", "GEMM-8192"], namedOnly);
         Assert.Equal("GEMM-8192", Bench.BenchRunner.Find("GEMM")?.Name);
         // --no-graphs is accepted everywhere (CPU backends do not record runs anyway).
         var (code, output, error) = CliRunner.Run("bench", "W2", "--seconds", "0.05", "--backend", "managed", "--no-graphs");

@@ -16,12 +16,19 @@ public sealed class CpuBackend : IBackend
 {
     private readonly BufferPool _pool = new(DefaultPoolLimitBytes);
     private readonly IGemm _gemm;
+    private readonly bool _oneDnnConvolutions;
     private long _live;
 
-    private CpuBackend(IGemm gemm) => _gemm = gemm;
+    // Native backends run Float32 convolution and pooling through oneDNN when it loads (managed kernels
+    // otherwise); the managed backend stays free of native code.
+    private CpuBackend(IGemm gemm, bool native = true)
+    {
+        _gemm = gemm;
+        _oneDnnConvolutions = native && OneDnnAvailable;
+    }
 
     /// <summary>The managed backend: no native code at all (the embedded default of a fresh machine).</summary>
-    public static CpuBackend CreateManaged() => new(new ParallelGemm(new ManagedGemm()));
+    public static CpuBackend CreateManaged() => new(new ParallelGemm(new ManagedGemm()), native: false);
 
     /// <summary>The MKL backend: every GEMM through MKL. Throws a <see cref="BackendUnavailableException"/> naming the paths tried when MKL does not load.</summary>
     public static CpuBackend CreateMkl()
@@ -165,21 +172,26 @@ public sealed class CpuBackend : IBackend
         ArgumentNullException.ThrowIfNull(node);
         var inputDTypes = node.Inputs.Select(i => i.DType).ToArray();
         var kind = node.Op.Lower(inputShapes, inputDTypes, shape, dtype);
+        var float32 = dtype == DType.Float32 && inputDTypes.All(d => d == DType.Float32);
         var kernel = kind switch
         {
             // Kinds that read Int32 indices or keys beside (or instead of) values: typed by their output alone.
             GatherKind g => GatherKernel.For(g, dtype),
             RandomKind r => new RandomKernel(r, dtype),
-            _ => dtype switch
-            {
-                DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, kind, inputShapes, shape),
-                DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, kind, inputShapes, shape),
-                _ => null,
-            },
+            ConvolutionKind or PoolingKind when _oneDnnConvolutions && float32 => OneDnnConvolutionKernels.TryCreate(kind) ?? Typed(kind, inputShapes, shape, dtype, inputDTypes),
+            _ => Typed(kind, inputShapes, shape, dtype, inputDTypes),
         };
         // Everything without a specialization runs its reference kernel on the same host arrays.
         return kernel ?? new ReferenceBackend.ReferenceKernel(node.Op, shape, dtype);
     }
+
+    /// <summary>The managed or GEMM-backed kernel for a kind whose inputs and output share one float type, or null.</summary>
+    private IKernel? Typed(KernelKind kind, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype, DType[] inputDTypes) => dtype switch
+    {
+        DType.Float32 when inputDTypes.All(d => d == DType.Float32) => CpuKernels<float>.Prepare(_gemm, kind, inputShapes, shape),
+        DType.Float64 when inputDTypes.All(d => d == DType.Float64) => CpuKernels<double>.Prepare(_gemm, kind, inputShapes, shape),
+        _ => null,
+    };
 
     /// <summary>Drops pooled arrays.</summary>
     public void Dispose() => _pool.Clear();

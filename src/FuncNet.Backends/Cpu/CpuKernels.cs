@@ -21,6 +21,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         ElementwiseKind e => ElementwiseKernel.TryCreate(e, inputs, shape),
         GemmKind g => new GemmKernel(gemm, g),
         ReductionKind r => new ReduceKernel(r.Outer, r.Length, r.Inner, r.Max),
+        SplitReductionKind r => new SplitReduceKernel(r),
         RowSoftmaxKind s => new SoftmaxKernel(s.Rows, s.Length, s.Log),
         CopyKind c => new CopyKernel(c.Size),
         StridedCopyKind c => new StridedCopyKernel(c),
@@ -54,9 +55,11 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         private readonly T[]?[]? _expanded;
         private readonly BroadcastLayout[] _original;
         private readonly int[] _used;
+        private readonly T[]?[] _tiled;
+        private readonly int[] _periods;
         private T[] _output = [];
 
-        private ElementwiseKernel(BroadcastLayout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand, int[] used)
+        private ElementwiseKernel(BroadcastLayout[] layouts, int split, Shape shape, ElementwiseKernel<T> kernel, bool expand, int[] used, int[] periods)
         {
             _used = used;
             _layouts = layouts;
@@ -69,6 +72,10 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             _inner = 1;
             for (var a = split; a < shape.Rank; a++) { _inner *= shape[a]; }
             _kernel = kernel;
+            // A tiled column (period > 0) is written out as a plain column of one value per row once per run:
+            // rows values, a few thousand for a per-channel bias, so the vectorized row loop serves it too.
+            _tiled = periods.Select(p => p > 0 ? new T[_rows] : null).ToArray();
+            _periods = periods;
             _inputs = new T[layouts.Length][];
             _starts = new int[layouts.Length];
             _rowed = layouts.Any(l => l is BroadcastLayout.Row or BroadcastLayout.Column);
@@ -88,13 +95,25 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
         public static IKernel? TryCreate(ElementwiseKind kind, IReadOnlyList<Shape> nodeInputs, Shape shape)
         {
             var inputs = kind.Inputs.Select(i => nodeInputs[i]).ToArray();
+            // First the four plain layouts at any split; only then tiled columns (a per-channel bias over NCHW).
+            return TryCreate(kind, inputs, shape, tiled: false) ?? TryCreate(kind, inputs, shape, tiled: true);
+        }
+
+        private static IKernel? TryCreate(ElementwiseKind kind, Shape[] inputs, Shape shape, bool tiled)
+        {
             for (var d = 0; d <= shape.Rank; d++)
             {
                 var layouts = new BroadcastLayout[inputs.Length];
+                var periods = new int[inputs.Length];
                 var ok = true;
                 for (var k = 0; k < inputs.Length && ok; k++)
                 {
                     var l = BroadcastLayouts.Classify(inputs[k], shape, d);
+                    if (l is null && tiled && BroadcastLayouts.TiledColumnPeriod(inputs[k], shape, d) is { } period)
+                    {
+                        l = BroadcastLayout.Column;
+                        periods[k] = period;
+                    }
                     ok = l.HasValue;
                     layouts[k] = l.GetValueOrDefault();
                 }
@@ -104,7 +123,7 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                     for (var a = d; a < shape.Rank; a++) { inner *= shape[a]; }
                     var expand = layouts.Any(l => l is BroadcastLayout.Row or BroadcastLayout.Column) && inner < 2 * Vector<T>.Count;
                     var kernel = ElementwiseCompiler.Get<T>(kind.Formula, layouts.Select(l => l is BroadcastLayout.Scalar || (l is BroadcastLayout.Column && !expand)).ToArray());
-                    return new ElementwiseKernel(layouts, d, shape, kernel, expand, kind.Inputs.ToArray());
+                    return new ElementwiseKernel(layouts, d, shape, kernel, expand, kind.Inputs.ToArray(), periods);
                 }
             }
             return null;
@@ -119,6 +138,11 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             for (var k = 0; k < _inputs.Length; k++)
             {
                 var data = ((CpuTensor)inputs[_used[k]]).As<T>();
+                if (_tiled[k] is { } column)
+                {
+                    Tile(data, _periods[k], column);
+                    data = column;
+                }
                 if (_expanded?[k] is { } full)
                 {
                     Expand(data, full, _original[k]);
@@ -146,6 +170,15 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
             if (count <= 0) { return; }
             if (_rowed) { RunRows(start, count, starts); }
             else { RunRange(start, count, starts); }
+        }
+
+        /// <summary>Repeats a tiled column's period down the rows: column[r] = source[r % period].</summary>
+        private static void Tile(T[] source, int period, T[] column)
+        {
+            for (var start = 0; start < column.Length; start += period)
+            {
+                source.AsSpan(0, Math.Min(period, column.Length - start)).CopyTo(column.AsSpan(start));
+            }
         }
 
         /// <summary>Writes a row (repeated down) or column (repeated across) input into a full-size copy.</summary>
@@ -258,6 +291,27 @@ internal static class CpuKernels<T> where T : unmanaged, IFloatingPointIeee754<T
                     }
                     else if (_max) { TensorPrimitives.Max<T>(dst, src, dst); }
                     else { TensorPrimitives.Add<T>(dst, src, dst); }
+                }
+            }
+        }
+    }
+
+    /// <summary>A sum or max over the outer and inner axes of (outer, kept, inner), one vectorized pass per contiguous lane.</summary>
+    private sealed class SplitReduceKernel(SplitReductionKind kind) : IKernel
+    {
+        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        {
+            var input = ((CpuTensor)inputs[0]).As<T>();
+            var result = ((CpuTensor)output).As<T>().AsSpan(0, kind.Kept);
+            result.Fill(kind.Max ? T.NegativeInfinity : T.Zero);
+            if (kind.Inner == 0) { return; }
+            for (var o = 0; o < kind.Outer; o++)
+            {
+                for (var c = 0; c < kind.Kept; c++)
+                {
+                    var lane = input.AsSpan((o * kind.Kept + c) * kind.Inner, kind.Inner);
+                    var value = lane.Length < ShortLane ? ShortReduce(lane, kind.Max) : kind.Max ? TensorPrimitives.Max<T>(lane) : TensorPrimitives.Sum<T>(lane);
+                    result[c] = kind.Max ? (T.IsNaN(result[c]) || T.IsNaN(value) ? T.NaN : T.Max(result[c], value)) : result[c] + value;
                 }
             }
         }

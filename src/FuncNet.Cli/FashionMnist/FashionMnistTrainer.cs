@@ -156,7 +156,7 @@ internal static class FashionMnistTrainer
     /// The W6 network of bench/pytorch_reference.py's <c>cnn</c>: conv 1→32 3 × 3 (valid), ReLU, max-pool 2 × 2,
     /// conv 32→64 3 × 3, ReLU, max-pool 2 × 2, flatten (1600), dense 128 with ReLU, dense 10.
     /// </summary>
-    private static Sequential Cnn(int seed) => new(
+    internal static Sequential Cnn(int seed) => new(
         new Conv2D(32, 3, 3, Conv2DOptions.Default, Relu, seed * 31, null), new MaxPool2D(2),
         new Conv2D(64, 3, 3, Conv2DOptions.Default, Relu, seed * 31 + 1, null), new MaxPool2D(2),
         new Flatten(),

@@ -94,6 +94,9 @@ public sealed class Plan : IDisposable
     /// <summary>The number of scheduled nodes (leaves included).</summary>
     public int NodeCount => _layout.Schedule.Length;
 
+    /// <summary>The nodes in run order, after rewriting and fusion: what tests inspect for the kernels each backend prepares.</summary>
+    internal IReadOnlyList<Expr> Schedule => _layout.Schedule;
+
     /// <summary>
     /// When true, every run checks each kernel's output for NaN and infinity (downloading it, so runs are much
     /// slower) and throws <see cref="NumericsException"/> naming the first op that produced one, with

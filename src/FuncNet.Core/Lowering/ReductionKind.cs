@@ -12,13 +12,16 @@ internal sealed record ReductionKind(int Outer, int Length, int Inner, bool Max)
 {
     /// <summary>
     /// The reduction of <paramref name="x"/> over <paramref name="axes"/> (sorted; none means a copy), or
-    /// reference-only when the axes are not adjacent (no single (outer, length, inner) view exists).
+    /// a <see cref="SplitReductionKind"/> when they are a leading and a trailing run, else reference-only.
     /// </summary>
     public static KernelKind Over(Shape x, IReadOnlyList<int> axes, bool max)
     {
         for (var i = 1; i < axes.Count; i++)
         {
-            if (axes[i] != axes[i - 1] + 1) { return new ReferenceOnlyKind("a reduction over non-adjacent axes"); }
+            if (axes[i] != axes[i - 1] + 1)
+            {
+                return (KernelKind?)SplitReductionKind.Over(x, axes, max) ?? new ReferenceOnlyKind("a reduction over non-adjacent axes other than a leading and a trailing run");
+            }
         }
         int outer = 1, length = 1, inner = 1;
         for (var a = 0; a < x.Rank; a++)
