@@ -1,4 +1,5 @@
 using FuncNet.Backends.Cpu.OneDnn;
+using FuncNet.Lowering;
 
 namespace FuncNet.Backends.Cpu;
 

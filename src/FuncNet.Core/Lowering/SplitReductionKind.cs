@@ -1,4 +1,4 @@
-namespace FuncNet;
+namespace FuncNet.Lowering;
 
 /// <summary>
 /// A sum or max over a leading and a trailing run of axes, keeping the axes between them: the input seen as
