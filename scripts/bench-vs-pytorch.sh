@@ -79,7 +79,7 @@ for spec in sys.argv[2:]:
     if pw == "-":
         print(f"| {w} ({ours[0]['backend']}) | {med:.4g} {field} | | | |")
         continue
-    pname = {"mlp": "W1-mlp", "seednet": "W2-seednet", "tutorial": "W3-tutorial-perceptron", "fashion": "W4-fashion-epoch"}[pw]
+    pname = {"mlp": "W1-mlp", "seednet": "W2-seednet", "tutorial": "W3-tutorial-perceptron", "fashion": "W4-fashion-epoch", "cnn": "W6-cnn-epoch"}[pw]
     b = [r[pfield] for r in theirs if r["workload"] == pname]
     peer = next(r["peer"] for r in theirs if r["workload"] == pname)
     ratios = [x / y for x, y in zip(a, b)]
