@@ -37,17 +37,16 @@ internal sealed class AvgPool2DKernels<T> where T : unmanaged, IFloatingPointIee
         }
     }
 
+    /// <summary>The padded plane, per thread (<see cref="ThreadScratch"/>).</summary>
     private static class Scratch
     {
         [ThreadStatic] public static T[]? Plane;
-
-        public static T[] Get(int length) => Plane is { } p && p.Length >= length ? p : Plane = new T[Math.Max(1, length)];
     }
 
     /// <summary>y (N, C, OH, OW) = the mean of each window's real positions in x.</summary>
     public void Forward(T[] x, T[] y)
     {
-        var padded = Scratch.Get(_paddedSize);
+        var padded = ThreadScratch.Get(ref Scratch.Plane, _paddedSize);
         for (var p = 0; p < _planes; p++)
         {
             PaddedPlane<T>.Fill(x.AsSpan(p * _h * _w, _h * _w), _h, _w, _g, T.Zero, padded);
@@ -78,7 +77,7 @@ internal sealed class AvgPool2DKernels<T> where T : unmanaged, IFloatingPointIee
     /// <summary>dx (N, C, H, W): each output gradient divided by its count and added over its window's real positions.</summary>
     public void Gradient(T[] dy, T[] dx)
     {
-        var padded = Scratch.Get(_paddedSize + _ow);
+        var padded = ThreadScratch.Get(ref Scratch.Plane, _paddedSize + _ow);
         var share = padded.AsSpan(_paddedSize, _ow);
         for (var p = 0; p < _planes; p++)
         {

@@ -35,15 +35,13 @@ internal sealed class Conv2DKernels<T> where T : unmanaged, IFloatingPointIeee75
     {
         [ThreadStatic] public static T[]? Columns;
         [ThreadStatic] public static T[]? Channels;
-
-        public static T[] Get(ref T[]? slot, int length) => slot is { } c && c.Length >= length ? c : slot = new T[Math.Max(1, length)];
     }
 
     /// <summary>y (N, K, OH, OW) = Conv2D(x, w): per group, filters (K/g × taps) · columns (taps × N·OH·OW).</summary>
     public void Forward(T[] x, T[] w, T[] y)
     {
-        var columns = Scratch.Get(ref Scratch.Columns, _taps * _wide);
-        var channels = Scratch.Get(ref Scratch.Channels, _kg * _wide);
+        var columns = ThreadScratch.Get(ref Scratch.Columns, _taps * _wide);
+        var channels = ThreadScratch.Get(ref Scratch.Channels, _kg * _wide);
         if (_taps == 0)
         {
             // Filters without input channels: a sum of no products, and a GEMM of inner dimension 0 is not called.
@@ -61,8 +59,8 @@ internal sealed class Conv2DKernels<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>dx (N, C, H, W) from output gradients dy: per group, columns = filtersᵀ · dy, then col2im.</summary>
     public void InputGradient(T[] dy, T[] w, T[] dx)
     {
-        var columns = Scratch.Get(ref Scratch.Columns, _taps * _wide);
-        var channels = Scratch.Get(ref Scratch.Channels, _kg * _wide);
+        var columns = ThreadScratch.Get(ref Scratch.Columns, _taps * _wide);
+        var channels = ThreadScratch.Get(ref Scratch.Channels, _kg * _wide);
         Array.Clear(dx, 0, _n * _c * _h * _w);
         if (_kg == 0) { return; }   // no output channels: nothing flows back
         for (var grp = 0; grp < _g.Groups; grp++)
@@ -79,8 +77,8 @@ internal sealed class Conv2DKernels<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>dw (K, C/groups, R, S) from images x and output gradients dy: per group, dy (K/g × N·OH·OW) · columnsᵀ.</summary>
     public void FilterGradient(T[] x, T[] dy, T[] dw)
     {
-        var columns = Scratch.Get(ref Scratch.Columns, _taps * _wide);
-        var channels = Scratch.Get(ref Scratch.Channels, _kg * _wide);
+        var columns = ThreadScratch.Get(ref Scratch.Columns, _taps * _wide);
+        var channels = ThreadScratch.Get(ref Scratch.Channels, _kg * _wide);
         if (_wide == 0)
         {
             Array.Clear(dw, 0, _k * _taps);

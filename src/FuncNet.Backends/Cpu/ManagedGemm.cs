@@ -26,8 +26,8 @@ internal sealed class ManagedGemm : IGemm
         var nr = 2 * w;
         var panelsB = (n + nr - 1) / nr;
         var panelsA = (m + Mr - 1) / Mr;
-        var packedB = Scratch<T>.Get(ref Scratch<T>.B, panelsB * nr * k);
-        var packedA = Scratch<T>.Get(ref Scratch<T>.A, panelsA * Mr * k);
+        var packedB = ThreadScratch.Get(ref Scratch<T>.B, panelsB * nr * k);
+        var packedA = ThreadScratch.Get(ref Scratch<T>.A, panelsA * Mr * k);
         {
             PackB(transB, n, k, b, bOffset, ldb, packedB, nr);
             PackA(transA, m, k, a, aOffset, lda, packedA);
@@ -44,9 +44,6 @@ internal sealed class ManagedGemm : IGemm
     {
         [ThreadStatic] public static T[]? A;
         [ThreadStatic] public static T[]? B;
-
-        public static T[] Get(ref T[]? slot, int length) =>
-            slot is { } s && s.Length >= length ? s : slot = new T[Math.Max(1, length)];
     }
 
     /// <summary>op(B) as panels of nr columns: packed[panel][p·nr + j], zero-padded past n.</summary>

@@ -24,17 +24,16 @@ internal sealed class MaxPool2DKernels<T> where T : unmanaged, IFloatingPointIee
         _paddedSize = (_g.PadTop + _h + _g.PadBottom) * _paddedW;
     }
 
+    /// <summary>The padded plane, per thread (<see cref="ThreadScratch"/>).</summary>
     private static class Scratch
     {
         [ThreadStatic] public static T[]? Plane;
-
-        public static T[] Get(int length) => Plane is { } p && p.Length >= length ? p : Plane = new T[Math.Max(1, length)];
     }
 
     /// <summary>y (N, C, OH, OW) = the maximum of each window of x.</summary>
     public void Forward(T[] x, T[] y)
     {
-        var padded = Scratch.Get(_paddedSize);
+        var padded = ThreadScratch.Get(ref Scratch.Plane, _paddedSize);
         for (var p = 0; p < _planes; p++)
         {
             PaddedPlane<T>.Fill(x.AsSpan(p * _h * _w, _h * _w), _h, _w, _g, T.NegativeInfinity, padded);
