@@ -23,7 +23,7 @@ public static class Program
             TutorialCommand.Create(output),
             TrainCommand.Create(output),
             EvalCommand.Create(output),
-            BenchCommand.Create(output),
+            BenchCommand.Create(output, error),
             SelfTestCommand.Create(output),
             CheckpointStressCommand.Create(output),
             DataParallelCheckCommand.Create(output),

@@ -38,6 +38,18 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void ProfileWritesEachKernelsShareOfAStepToStandardErrorAndKeepsTheJsonLine()
+    {
+        var (code, output, error) = CliRunner.Run("bench", "W3", "--seconds", "0.05", "--backend", "managed", "--profile");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("W3-tutorial-perceptron", json.RootElement.GetProperty("workload").GetString());
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("# W3-tutorial-perceptron: ", lines[0]);
+        Assert.Contains(lines, l => l.Contains("MatMulOp", StringComparison.Ordinal) && l.Contains("[GemmKernel]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void GpuSizedWorkloadsRunOnlyWhenNamedAndGraphsCanBeTurnedOff()
     {
         // Named-only: the GPU-sized ones, the W6 epoch (minutes; the default run has its step), and K1, a kernel

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FuncNet.Compilation;
 
 namespace FuncNet.Cli.Bench;
 
@@ -13,9 +14,11 @@ internal static class BenchRunner
 
     /// <summary>
     /// Runs the named workloads (when none, those of the default run) for at least <paramref name="seconds"/>
-    /// each after a warm-up; returns the results, reported per unit of work (a sample may do several).
+    /// each after a warm-up; returns the results, reported per unit of work (a sample may do several). With a
+    /// <paramref name="profile"/> writer, a few more samples then run with every kernel timed, and the kernels'
+    /// share of a step is written there.
     /// </summary>
-    public static IReadOnlyList<Dictionary<string, object>> Run(IReadOnlyList<string> names, BenchContext context, double seconds, TextWriter output)
+    public static IReadOnlyList<Dictionary<string, object>> Run(IReadOnlyList<string> names, BenchContext context, double seconds, TextWriter output, TextWriter? profile = null)
     {
         var backend = context.Backend;
         var selected = names.Count == 0
@@ -66,8 +69,30 @@ internal static class BenchRunner
             results.Add(result);
             output.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
             output.Flush();
+            if (profile is not null) { WriteProfile(w, sample, profile); }
         }
         return results;
+    }
+
+    /// <summary>Runs five samples with every kernel timed and writes each kernel's milliseconds per step, share and managed allocation.</summary>
+    private static void WriteProfile(Workload w, Sample sample, TextWriter profile)
+    {
+        const int samples = 5;
+        KernelProfile.Start();
+        var wall = Stopwatch.StartNew();
+        for (var i = 0; i < samples; i++) { sample.Run(); }
+        wall.Stop();
+        var kernels = KernelProfile.Stop();
+        var steps = (double)samples * sample.Steps;
+        var stepMs = wall.Elapsed.TotalMilliseconds / steps;
+        profile.WriteLine(FormattableString.Invariant($"# {w.Name}: {stepMs:F3} ms per step with every kernel timed; {kernels.Sum(k => k.Seconds) * 1e3 / steps:F3} ms of it in kernels"));
+        profile.WriteLine("#   ms/step  share  calls/step  bytes/step  kernel (op output <- inputs [implementation])");
+        foreach (var (kernel, s, calls, bytes) in kernels)
+        {
+            var ms = s * 1e3 / steps;
+            profile.WriteLine(FormattableString.Invariant($"  {ms,9:F3}  {ms / stepMs,5:P0}  {calls / steps,10:F1}  {bytes / steps,10:F0}  {kernel}"));
+        }
+        profile.Flush();
     }
 
     /// <summary>The workload with this name, or the first whose name starts with it and a dash (W1 → W1-mlp); null if none.</summary>

@@ -5,10 +5,10 @@ using FuncNet.Cli.Bench;
 
 namespace FuncNet.Cli.Commands;
 
-/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S] [--no-graphs]</c>: the side-by-side benchmark's FuncNet half; <c>--gemm-providers</c> times the native GEMMs alone.</summary>
+/// <summary><c>funcnet bench [workload...] [--backend NAME] [--seconds S] [--no-graphs] [--profile]</c>: the side-by-side benchmark's FuncNet half; <c>--gemm-providers</c> times the native GEMMs alone.</summary>
 internal static class BenchCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var workloads = new Argument<string[]>("workload")
         {
@@ -19,9 +19,10 @@ internal static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Minimum timing per workload, after a warm-up.", DefaultValueFactory = _ => 2.0 };
         var noGraphs = new Option<bool>("--no-graphs") { Description = "On a backend that records and replays runs (cuda), run every kernel eagerly instead." };
         var gemmProviders = new Option<bool>("--gemm-providers") { Description = "Instead of workloads: Float32 GFLOP/s of each native GEMM provider (MKL, OpenBLAS, oneDNN) on W1's shapes." };
+        var profile = new Option<bool>("--profile") { Description = "After timing each workload, time every kernel of a few more runs and print where a step's time goes (stderr), largest first." };
         var command = new Command("bench", "Time FuncNet on the workloads of ../shared/bench/pytorch_reference.py; one JSON line per workload.")
         {
-            workloads, backend, seconds, noGraphs, gemmProviders,
+            workloads, backend, seconds, noGraphs, gemmProviders, profile,
         };
         command.SetAction(parse =>
         {
@@ -44,7 +45,7 @@ internal static class BenchCommand
                 }
             }
             var context = new BenchContext(Program.ResolveBackend(parse.GetValue(backend)), CaptureGraphs: !parse.GetValue(noGraphs));
-            BenchRunner.Run(names, context, s, output);
+            BenchRunner.Run(names, context, s, output, parse.GetValue(profile) ? error : null);
             return 0;
         });
         return command;

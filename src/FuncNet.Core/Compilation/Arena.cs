@@ -119,11 +119,13 @@ internal sealed class Arena : IDisposable
     public void RunKernels(bool checkNumerics)
     {
         var schedule = _spec.Layout.Schedule;
+        var profiled = KernelProfile.Active;
         for (var k = 0; k < schedule.Length; k++)
         {
             if (Kernels[k] is { } kernel)
             {
-                kernel.Run(Arguments[k], Values[k]);
+                if (profiled) { KernelProfile.Run(kernel, schedule[k], Arguments[k], Values[k]); }
+                else { kernel.Run(Arguments[k], Values[k]); }
                 if (checkNumerics)
                 {
                     NumericsCheck.After(_backend, schedule[k], Arguments[k], Values[k]);
