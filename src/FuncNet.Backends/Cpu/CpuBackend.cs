@@ -44,7 +44,7 @@ public sealed class CpuBackend : IBackend
 
     // oneDNN on one OpenMP thread (its default here, see OneDnnLibrary.Threads) is split by FuncNet as MKL is;
     // given threads of its own (FUNCNET_ONEDNN_THREADS) it partitions its products itself.
-    private static IGemm OneDnnGemm(OneDnnLibrary oneDnn) => new ParallelGemm(new OneDnnGemm(oneDnn), split: oneDnn.Threads == 1);
+    private static IGemm OneDnnGemm(OneDnnLibrary oneDnn) => new ParallelGemm(new OneDnnGemm(oneDnn), split: oneDnn.GemmThreads == 1);
 
     /// <summary>
     /// The fastest native backend here: MKL, OpenBLAS and oneDNN (whichever load; oneDNN for Float32 only, with

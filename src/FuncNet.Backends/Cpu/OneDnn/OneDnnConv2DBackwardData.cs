@@ -14,7 +14,7 @@ internal sealed class OneDnnConv2DBackwardData : OneDnnConvolutionKernel
     }
 
     private OneDnnConv2DBackwardData(OneDnnLibrary library, OneDnnConvolutionGeometry geometry, OneDnnPrimitive forward)
-        : base(geometry, forward, geometry.CreateBackwardData(library, forward),
+        : base(library, geometry, forward, geometry.CreateBackwardData(library, forward),
             new(OneDnnConstants.DiffDestination, "output gradient", geometry.OutputSize),
             new(OneDnnConstants.Weights, "filter", geometry.FilterSize),
             new(OneDnnConstants.DiffSource, "input gradient", geometry.InputSize))

@@ -13,7 +13,7 @@ internal sealed class OneDnnConv2DBackwardWeights : OneDnnConvolutionKernel
     }
 
     private OneDnnConv2DBackwardWeights(OneDnnLibrary library, OneDnnConvolutionGeometry geometry, OneDnnPrimitive forward)
-        : base(geometry, forward, geometry.CreateBackwardWeights(library, forward),
+        : base(library, geometry, forward, geometry.CreateBackwardWeights(library, forward),
             new(OneDnnConstants.Source, "input", geometry.InputSize),
             new(OneDnnConstants.DiffDestination, "output gradient", geometry.OutputSize),
             new(OneDnnConstants.DiffWeights, "filter gradient", geometry.FilterSize))

@@ -8,7 +8,7 @@ internal sealed class OneDnnConv2DForward : OneDnnConvolutionKernel
 {
     /// <summary>Creates the primitive; throws a <see cref="FuncNetException"/> if oneDNN rejects the geometry.</summary>
     public OneDnnConv2DForward(OneDnnLibrary library, OneDnnConvolutionGeometry geometry)
-        : base(geometry, null, geometry.CreateForward(library),
+        : base(library, geometry, null, geometry.CreateForward(library),
             new(OneDnnConstants.Source, "input", geometry.InputSize),
             new(OneDnnConstants.Weights, "filter", geometry.FilterSize),
             new(OneDnnConstants.Destination, "output", geometry.OutputSize))

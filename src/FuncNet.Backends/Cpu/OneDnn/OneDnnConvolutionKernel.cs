@@ -17,7 +17,7 @@ internal abstract unsafe class OneDnnConvolutionKernel : IKernel, IDisposable
     protected readonly record struct Operand(int Argument, string Name, int Size);
 
     /// <summary>Binds the arguments of a created primitive; <paramref name="hint"/> is the forward primitive a backward one was created with, or null.</summary>
-    protected OneDnnConvolutionKernel(OneDnnConvolutionGeometry geometry, OneDnnPrimitive? hint, OneDnnPrimitive primitive, Operand first, Operand second, Operand result)
+    protected OneDnnConvolutionKernel(OneDnnLibrary library, OneDnnConvolutionGeometry geometry, OneDnnPrimitive? hint, OneDnnPrimitive primitive, Operand first, Operand second, Operand result)
     {
         Geometry = geometry;
         _hint = hint;
@@ -25,6 +25,12 @@ internal abstract unsafe class OneDnnConvolutionKernel : IKernel, IDisposable
         _first = first with { Argument = primitive.Bind(first.Argument) };
         _second = second with { Argument = primitive.Bind(second.Argument) };
         _result = result with { Argument = primitive.Bind(result.Argument) };
+        float[]? a = null, b = null, c = null;
+        primitive.Threads = OneDnnThreadChoice.Choose(library, $"{GetType().Name} {geometry}", threads =>
+        {
+            primitive.Threads = threads;
+            Execute(a ??= new float[first.Size], b ??= new float[second.Size], c ??= new float[result.Size]);
+        });
     }
 
     /// <summary>The forward convolution's geometry.</summary>

@@ -7,7 +7,7 @@ namespace FuncNet.Backends.Cpu.OneDnn;
 /// <c>libdnnl.so.2</c> (Debian's <c>libdnnl2</c> 2.6, installed by scripts/setup-native.sh): <c>dnnl_sgemm</c>
 /// and the primitive machinery (memory descriptors, convolution and pooling descriptors, primitives, one CPU
 /// engine). Loading is attempted once; when it fails, <see cref="Load"/> reports every path tried.
-/// The Debian build threads with GNU OpenMP; its thread count is set once (<see cref="Threads"/>).
+/// The Debian build threads with GNU OpenMP; the thread count is set per call (<see cref="UseThreads"/>).
 /// </summary>
 internal sealed unsafe class OneDnnLibrary
 {
@@ -95,7 +95,7 @@ internal sealed unsafe class OneDnnLibrary
         const int cpuEngine = 1; // dnnl_cpu
         Check(engineCreate(&engine, cpuEngine, 0), "dnnl_engine_create");
         Engine = engine;
-        SetThreads();
+        _setNumThreads = FindSetNumThreads();
     }
 
     /// <summary>The CPU engine (<c>dnnl_engine_t</c>) primitives are created on.</summary>
@@ -104,23 +104,33 @@ internal sealed unsafe class OneDnnLibrary
     /// <summary>The file that was loaded.</summary>
     public string Path { get; }
 
-    /// <summary>OpenMP threads oneDNN runs on: 1 unless <c>FUNCNET_ONEDNN_THREADS</c> says otherwise.</summary>
-    public int Threads { get; private set; }
+    /// <summary><c>FUNCNET_ONEDNN_THREADS</c>: the OpenMP threads every oneDNN call runs on, or null to choose per call.</summary>
+    public int? FixedThreads { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("FUNCNET_ONEDNN_THREADS"), out var t) && t >= 1 ? t : null;
 
     /// <summary>
-    /// oneDNN's OpenMP pool would otherwise take every core beside the backend's own worker threads. By default
-    /// it gets one thread and the backend splits large products across its workers, as it does MKL's (one
-    /// pool of threads per process; see MklLibrary for what two cost). <c>FUNCNET_ONEDNN_THREADS=n</c> gives
-    /// oneDNN n OpenMP threads instead. libgomp is loaded as oneDNN's dependency, so this finds the same copy.
+    /// OpenMP threads for dnnl_sgemm: one unless fixed, because the backend splits large products across its own
+    /// workers as it does MKL's (one pool of threads per process; see MklLibrary for what two cost).
     /// </summary>
-    private void SetThreads()
+    public int GemmThreads => FixedThreads ?? 1;
+
+    /// <summary>
+    /// Sets the OpenMP threads the calling thread's next oneDNN call runs on (<c>omp_set_num_threads</c>). The
+    /// count is a per-thread setting in OpenMP, so it is set before every call: a plan runs on whichever thread
+    /// calls it, and the backend's workers call dnnl_sgemm too. libgomp is loaded as oneDNN's dependency, so
+    /// this finds the same copy; without it the calls run on OpenMP's default.
+    /// </summary>
+    public void UseThreads(int threads)
     {
-        Threads = int.TryParse(Environment.GetEnvironmentVariable("FUNCNET_ONEDNN_THREADS"), out var t) && t >= 1 ? t : 1;
-        if (NativeLibrary.TryLoad("libgomp.so.1", out var gomp) && NativeLibrary.TryGetExport(gomp, "omp_set_num_threads", out var set))
-        {
-            ((delegate* unmanaged[Cdecl]<int, void>)set)(Threads);
-        }
+        if (_setNumThreads != null) { _setNumThreads(threads); }
     }
+
+    private readonly delegate* unmanaged[Cdecl]<int, void> _setNumThreads;
+
+    private static delegate* unmanaged[Cdecl]<int, void> FindSetNumThreads() =>
+        NativeLibrary.TryLoad("libgomp.so.1", out var gomp) && NativeLibrary.TryGetExport(gomp, "omp_set_num_threads", out var set)
+            ? (delegate* unmanaged[Cdecl]<int, void>)set
+            : null;
 
     /// <summary>The library, or null with a message naming every path tried.</summary>
     public static (OneDnnLibrary? Library, string Error) Load() => Loaded.Value;
@@ -176,8 +186,11 @@ internal sealed unsafe class OneDnnLibrary
     }
 
     /// <summary>Row-major C = α·op(A)·op(B) + β·C; throws when oneDNN reports an error.</summary>
-    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc) =>
+    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        UseThreads(GemmThreads);
         Check(_sgemm(transA ? (byte)'T' : (byte)'N', transB ? (byte)'T' : (byte)'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc), "dnnl_sgemm");
+    }
 
     /// <summary>Throws unless a oneDNN call succeeded, naming the call and oneDNN's status.</summary>
     public static void Check(int status, string call)

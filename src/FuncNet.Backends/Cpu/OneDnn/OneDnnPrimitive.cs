@@ -46,6 +46,9 @@ internal sealed unsafe class OneDnnPrimitive : IDisposable
         }
     }
 
+    /// <summary>The OpenMP threads it runs on (see <see cref="OneDnnThreadChoice"/>); one until chosen.</summary>
+    public int Threads { get; set; } = 1;
+
     /// <summary>The implementation oneDNN chose (e.g. <c>gemm:jit</c>, <c>jit:avx2</c>), for reports and tests.</summary>
     public string Implementation { get; } = "";
 
@@ -117,6 +120,7 @@ internal sealed unsafe class OneDnnPrimitive : IDisposable
     public void Execute()
     {
         ObjectDisposedException.ThrowIf(_primitive == 0, this);
+        _library.UseThreads(Threads);
         OneDnnLibrary.Check(_library.PrimitiveExecute(_primitive, _stream, _count, _arguments), "dnnl_primitive_execute");
         OneDnnLibrary.Check(_library.StreamWait(_stream), "dnnl_stream_wait");
     }
