@@ -76,6 +76,13 @@ internal static class ReverseMode
     }
 
     /// <summary>
+    /// The rewrites that change what a gradient computes, so they must run before differentiating: stability
+    /// (see <see cref="Stabilized"/>) and cost (max pooling moved ahead of the bias and activation, so that
+    /// their gradients also run on pooled images).
+    /// </summary>
+    private static readonly RewriteRule[] BeforeDifferentiating = [.. Stabilization.All, .. PoolingFirst.All];
+
+    /// <summary>
     /// The output with fragile compositions replaced by stable ops (log ∘ softmax → LogSoftmax, …) before
     /// differentiating: otherwise the gradient of log(softmax(z)) divides by a probability that rounded to
     /// zero and is NaN at large logits, although the value itself is rewritten into a finite one. Kept only
@@ -83,7 +90,7 @@ internal static class ReverseMode
     /// </summary>
     private static Expr Stabilized(Expr y, HashSet<Expr> targets)
     {
-        var stable = Simplifier.Simplify([y], Stabilization.All)[0];
+        var stable = Simplifier.Simplify([y], BeforeDifferentiating)[0];
         if (stable == y)
         {
             return y;

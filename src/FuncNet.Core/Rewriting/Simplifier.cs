@@ -16,6 +16,7 @@ internal static class Simplifier
         ConstantFolding.Fold, ConstantFolding.FoldSize,
         .. AlgebraicIdentities.All,
         .. Stabilization.All,
+        .. PoolingFirst.All,
         .. TransposeFolding.All,
     ];
 

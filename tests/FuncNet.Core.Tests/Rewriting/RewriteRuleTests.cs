@@ -41,12 +41,52 @@ public class RewriteRuleTests
         ["sum of a broadcast → scaled value"] = [() => ReduceSum(BroadcastTo(C, Shape.Of(3, 4)), 1), () => SumToShapeOf(BroadcastTo(C, Shape.Of(3, 4)), C * 1.5)],
         ["log ∘ softmax → LogSoftmax"] = [() => Log(Softmax(X)), () => Log(Softmax(X, 0))],
         ["log ∘ sigmoid → −softplus(−x)"] = [() => Log(Sigmoid(X))],
+        ["max-pool ∘ relu → relu ∘ max-pool"] = [() => MaxPool2D(Relu(Images()), 2), () => MaxPool2D(Relu(Images()), 2, 1, Padding2D.Valid)],
+        ["max-pool ∘ (x + per-channel c) → max-pool(x) + c"] =
+        [
+            () => MaxPool2D(Images() + Reshape(ReduceSum(X, 1), 2, 1, 1), 2),
+            () => MaxPool2D(Reshape(ReduceSum(X, 1), 1, 2, 1, 1) + Images(), 2),
+            () => MaxPool2D(Images() + ReduceSum(X), 2),
+        ],
         ["transpose into MatMul flags"] = [() => MatMul(Transpose(X), X), () => MatMul(Y, Transpose(Y)), () => MatMul(X, Transpose(Transpose(Y)))],
     };
+
+    /// <summary>Images (2, 2, 2, 4) with negative and positive values, from the fed placeholders.</summary>
+    private static Expr Images() => Reshape(MatMul(Concat([X, X * -0.5], 0), Concat([Y, Y * 2.0], 1)), 2, 2, 2, 4);
 
     private static RewriteRule Rule(string name) => Simplifier.Rules.Single(r => r.Name == name);
 
     public static TheoryData<string> RuleNames => new(Simplifier.Rules.Select(r => r.Name));
+
+    [Fact]
+    public void PoolingIsNotMovedPastAnAddThatVariesWithinTheWindowOrWhereItWouldNotShrink()
+    {
+        var alongW = MaxPool2D(Images() + Reshape(ReduceSum(Y, 0), 4), 2); // c varies along W
+        var alongH = MaxPool2D(Images() + Reshape(ReduceSum(X, 1), 1, 2, 1), 2); // shape (1, 2, 1): varies along H
+        var same = MaxPool2D(Relu(Images()), 3, 1, Padding2D.Same);
+        foreach (var e in new[] { alongW, alongH, same })
+        {
+            Assert.All(PoolingFirst.All, rule => Assert.Null(rule.Apply(e)));
+        }
+    }
+
+    [Fact]
+    public void TheGradientOfPoolingAfterBiasAndReluIsBuiltOnThePooledImages()
+    {
+        var bias = Reshape(ReduceSum(X, 1), 2, 1, 1);
+        var images = Images();
+        var loss = ReduceSum(MaxPool2D(Relu(images + bias), 2) * 3.0);
+        var grads = Gradients(loss, [X, Y]);
+        var ops = AllNodes(Simplify(grads)[0]).Concat(AllNodes(Simplify(grads)[1])).ToList();
+        // The ReLU's derivative (y > 0) is taken on the pooled (2, 2, 1, 2) images, not the (2, 2, 2, 4) ones.
+        Assert.Contains(ops, n => n.Op is GreaterOp && n.Shape == Shape.Of(2, 2, 1, 2));
+        Assert.DoesNotContain(ops, n => n.Op is GreaterOp && n.Shape == images.Shape);
+        // And it is the gradient: against central differences, at a point where no window ties.
+        var rng = new Random(5);
+        var point = Tensor.FromSpan(Shape.Of(2, 3, 4, 4), Enumerable.Range(0, 96).Select(i => (i * 37 % 96 - 48) / 10.0 + rng.NextDouble() * 0.01).ToArray(), DType.Float64);
+        var channel = Tensor.FromSpan(Shape.Of(3, 1, 1), [0.3, -0.2, 0.1], DType.Float64);
+        GradCheck.Gradients(v => ReduceSum(MaxPool2D(Relu(v[0] + v[1]), 2) * 3.0), point, channel).ThrowIfFailed();
+    }
 
     [Fact]
     public void EveryRuleHasATriggerCase()
