@@ -42,9 +42,14 @@ public sealed class CpuBackend : IBackend
 
     private static IGemm OpenBlasGemm(Cblas blas) => new ParallelGemm(new CblasGemm(blas), split: false);
 
-    // oneDNN on one OpenMP thread (its default here, see OneDnnLibrary.Threads) is split by FuncNet as MKL is;
-    // given threads of its own (FUNCNET_ONEDNN_THREADS) it partitions its products itself.
-    private static IGemm OneDnnGemm(OneDnnLibrary oneDnn) => new ParallelGemm(new OneDnnGemm(oneDnn), split: oneDnn.GemmThreads == 1);
+    // oneDNN twice: on one OpenMP thread, split by FuncNet as MKL is, and on the backend's whole thread budget,
+    // partitioning each product itself; the per-shape choice measures which is faster. FUNCNET_ONEDNN_THREADS
+    // fixes its threads, and then there is only the second.
+    private static IEnumerable<IGemm> OneDnnGemms(OneDnnLibrary oneDnn)
+    {
+        int[] threads = oneDnn.FixedThreads is { } n ? [n] : WorkerPool.Threads > 1 ? [1, WorkerPool.Threads] : [1];
+        return threads.Select(t => new ParallelGemm(new OneDnnGemm(oneDnn, t), split: t == 1));
+    }
 
     /// <summary>
     /// The fastest native backend here: MKL, OpenBLAS and oneDNN (whichever load; oneDNN for Float32 only, with
@@ -81,7 +86,7 @@ public sealed class CpuBackend : IBackend
         // In MKL's reproducible mode a measured (so possibly varying) choice would defeat the purpose: MKL alone.
         if (mkl is { Reproducible: true }) { return providers; }
         if (OpenBlasLibrary.Load().Blas is { } openBlas) { providers.Add(OpenBlasGemm(openBlas)); }
-        if (OneDnnLibrary.Load().Library is { } oneDnn) { providers.Add(OneDnnGemm(oneDnn)); }
+        if (OneDnnLibrary.Load().Library is { } oneDnn) { providers.AddRange(OneDnnGemms(oneDnn)); }
         return providers;
     }
 

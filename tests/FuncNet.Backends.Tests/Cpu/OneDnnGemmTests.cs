@@ -36,10 +36,12 @@ public class OneDnnGemmTests
         }
     }
 
-    [SkippableFact]
-    public void OneDnnGemmMatchesTheDefinition()
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void OneDnnGemmMatchesTheDefinitionOnOneOrSeveralThreads(int threads)
     {
-        var gemm = new OneDnnGemm(OneDnnEnvironment.Require());
+        var gemm = new OneDnnGemm(OneDnnEnvironment.Require(), threads);
         var seed = 1;
         foreach (var (m, n, k) in new[] { (1, 1, 1), (7, 3, 5), (64, 65, 66), (300, 20, 200), (5, 400, 300), (256, 512, 784) })
         {
@@ -56,7 +58,7 @@ public class OneDnnGemmTests
     [SkippableFact]
     public void OneDnnGemmRefusesFloat64()
     {
-        var gemm = new OneDnnGemm(OneDnnEnvironment.Require());
+        var gemm = new OneDnnGemm(OneDnnEnvironment.Require(), 1);
         var e = Assert.ThrowsAny<FuncNetException>(() => gemm.Gemm(false, false, 2, 2, 2, 1.0, new double[4], 0, 2, new double[4], 0, 2, 0.0, new double[4], 0, 2));
         Assert.Contains("Float32 only", e.Message);
     }
@@ -68,6 +70,11 @@ public class OneDnnGemmTests
         using var backend = CpuBackend.CreateFastestNative();
         Assert.NotNull(backend);
         Assert.Contains("onednn", backend.Name.Split('+'));
+        // And, with more than one thread, oneDNN partitioning each product itself, as a provider of its own.
+        if (WorkerPool.Threads > 1 && OneDnnEnvironment.Require().FixedThreads is null)
+        {
+            Assert.Contains($"onednn-{WorkerPool.Threads}t", backend.Name.Split('+'));
+        }
     }
 
     /// <summary>A provider that serves Float32 only, as oneDNN does: it fails any Float64 call and counts Float32 ones.</summary>

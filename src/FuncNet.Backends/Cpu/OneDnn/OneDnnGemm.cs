@@ -3,14 +3,16 @@ using System.Numerics;
 namespace FuncNet.Backends.Cpu.OneDnn;
 
 /// <summary>
-/// Single-precision GEMM through <c>dnnl_sgemm</c> (row-major, transpose flags passed through), threaded by
-/// oneDNN itself: the measurement on W1's shapes had it well ahead of OpenBLAS and MKL here. oneDNN
-/// has no double-precision GEMM, so this provider serves Float32 only (<see cref="IGemm.ServesFloat64"/>);
-/// a per-shape measured choice leaves Float64 to the others.
+/// Single-precision GEMM through <c>dnnl_sgemm</c> (row-major, transpose flags passed through): the issue's
+/// measurement on W1's shapes had it well ahead of OpenBLAS and MKL here. It runs on <paramref name="threads"/>
+/// OpenMP threads: one when the backend splits its products across its own workers (<see cref="ParallelGemm"/>),
+/// or the backend's whole budget as a provider of its own, which partitions each product itself (the per-shape
+/// choice measures both). oneDNN has no double-precision GEMM, so this provider serves Float32 only
+/// (<see cref="IGemm.ServesFloat64"/>); a per-shape measured choice leaves Float64 to the others.
 /// </summary>
-internal sealed unsafe class OneDnnGemm(OneDnnLibrary library) : IGemm
+internal sealed unsafe class OneDnnGemm(OneDnnLibrary library, int threads) : IGemm
 {
-    public string Name => "onednn";
+    public string Name { get; } = threads == 1 ? "onednn" : $"onednn-{threads}t";
 
     public bool ServesFloat64 => false;
 
@@ -35,7 +37,7 @@ internal sealed unsafe class OneDnnGemm(OneDnnLibrary library) : IGemm
         GemmBounds.RequireInside(Name, c, cOffset, m, n, ldc, "C");
         fixed (float* pa = (float[])(object)a, pb = (float[])(object)b, pc = (float[])(object)c)
         {
-            library.Sgemm(transA, transB, m, n, k, float.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
+            library.Sgemm(threads, transA, transB, m, n, k, float.CreateTruncating(alpha), pa + aOffset, Math.Max(1, lda), pb + bOffset, Math.Max(1, ldb),
                           float.CreateTruncating(beta), pc + cOffset, Math.Max(1, ldc));
         }
     }

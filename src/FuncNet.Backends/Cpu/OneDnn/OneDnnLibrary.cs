@@ -109,12 +109,6 @@ internal sealed unsafe class OneDnnLibrary
         int.TryParse(Environment.GetEnvironmentVariable("FUNCNET_ONEDNN_THREADS"), out var t) && t >= 1 ? t : null;
 
     /// <summary>
-    /// OpenMP threads for dnnl_sgemm: one unless fixed, because the backend splits large products across its own
-    /// workers as it does MKL's (one pool of threads per process; see MklLibrary for what two cost).
-    /// </summary>
-    public int GemmThreads => FixedThreads ?? 1;
-
-    /// <summary>
     /// Sets the OpenMP threads the calling thread's next oneDNN call runs on (<c>omp_set_num_threads</c>). The
     /// count is a per-thread setting in OpenMP, so it is set before every call: a plan runs on whichever thread
     /// calls it, and the backend's workers call dnnl_sgemm too. libgomp is loaded as oneDNN's dependency, so
@@ -185,10 +179,10 @@ internal sealed unsafe class OneDnnLibrary
         }
     }
 
-    /// <summary>Row-major C = α·op(A)·op(B) + β·C; throws when oneDNN reports an error.</summary>
-    public void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    /// <summary>Row-major C = α·op(A)·op(B) + β·C on the given OpenMP threads; throws when oneDNN reports an error.</summary>
+    public void Sgemm(int threads, bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        UseThreads(GemmThreads);
+        UseThreads(threads);
         Check(_sgemm(transA ? (byte)'T' : (byte)'N', transB ? (byte)'T' : (byte)'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc), "dnnl_sgemm");
     }
 
