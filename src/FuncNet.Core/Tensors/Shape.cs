@@ -20,6 +20,10 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
 
     private readonly int[] _dims;
 
+    // The element count, computed once (Size is read by every kernel run), or one of the two markers below.
+    private readonly long _size;
+    private const long UnknownSize = -1, TooLargeSize = -2;
+
     /// <summary>The shape of a scalar: rank 0, one element.</summary>
     public static readonly Shape Scalar = new(Array.Empty<int>());
 
@@ -35,6 +39,7 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
             }
         }
         _dims = (int[])dims.Clone();
+        _size = Array.IndexOf(_dims, Unknown) >= 0 ? UnknownSize : ElementCount(_dims) ?? TooLargeSize;
     }
 
     /// <summary>Creates a shape from its dimensions.</summary>
@@ -63,11 +68,13 @@ public sealed class Shape : IEquatable<Shape>, IReadOnlyList<int>
     {
         get
         {
-            if (Array.IndexOf(_dims, Unknown) >= 0)
+            if (_size >= 0)
             {
-                throw new ShapeException($"Shape {this} has an unknown dimension; its size is known only once a value is fed.");
+                return (int)_size;
             }
-            return (int)(ElementCount(_dims) ?? throw TooLarge(this.ToString()));
+            throw _size == UnknownSize
+                ? new ShapeException($"Shape {this} has an unknown dimension; its size is known only once a value is fed.")
+                : TooLarge(this.ToString());
         }
     }
 
