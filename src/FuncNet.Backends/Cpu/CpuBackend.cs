@@ -184,6 +184,7 @@ public sealed class CpuBackend : IBackend
             GatherKind g => GatherKernel.For(g, dtype),
             RandomKind r => new RandomKernel(r, dtype),
             ConvolutionKind or PoolingKind when _oneDnnConvolutions && float32 => OneDnnConvolutionKernels.TryCreate(kind) ?? Typed(kind, inputShapes, shape, dtype, inputDTypes),
+            PoolingKind p when float32 && MaxPool2x2GradientKernel.Serves(p) => new MaxPool2x2GradientKernel(p),
             _ => Typed(kind, inputShapes, shape, dtype, inputDTypes),
         };
         // Everything without a specialization runs its reference kernel on the same host arrays.
