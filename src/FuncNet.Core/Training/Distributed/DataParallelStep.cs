@@ -20,6 +20,11 @@ namespace FuncNet;
 /// the ranks' (unbiased) batch variances, which leaves out the spread of the ranks' batch means around the global
 /// mean. The forward pass still normalizes each rank's shard by its own statistics, as DistributedDataParallel does.
 /// </para>
+/// <para>
+/// The keys of the <see cref="RandomKeyStream"/>s the loss reads advance every step as in a single process, the same
+/// on every rank: every rank draws its dropout masks from the same key, so row i of each rank's shard gets the
+/// same mask (fresh each step).
+/// </para>
 /// </summary>
 public sealed class DataParallelStep
 {
@@ -61,9 +66,10 @@ public sealed class DataParallelStep
         var stateFeeds = states.Select(v => Expr.Placeholder($"{v.Name}/rank-mean", v.Shape, v.DType)).ToArray();
         _reducedFeeds = [lossFeed, .. gradientFeeds, .. stateFeeds];
         var apply = optimizer.ApplyGradients(lossFeed, variables, gradientFeeds);
-        // The update plan also installs the ranks' mean of the new running values, so one run assigns everything at once.
+        // The update plan also installs the ranks' mean of the new running values, so one run assigns everything at
+        // once, and advances the random keys the loss reads (dropout's), which the fed placeholders cannot name.
         _apply = new TrainingStep(apply.Loss, apply.Variables, apply.SlotVariables,
-            [.. apply.Assignments, .. states.Select((v, i) => new Assignment(v, stateFeeds[i]))]);
+            [.. apply.Assignments, .. states.Select((v, i) => new Assignment(v, stateFeeds[i])), .. RandomKeyStream.AdvancesFor([loss])]);
         Variables = variables;
         SlotVariables = apply.SlotVariables;
         StateVariables = states;

@@ -185,6 +185,52 @@ public sealed class DataParallelStepTests
     }
 
     [Fact]
+    public void DropoutKeysAdvanceEachStepAsInOneProcess()
+    {
+        // Dropout's mask needs the batch size when the graph is built: the rows of a shard, or of the whole batch.
+        (Expr X, Expr Y, Expr Loss, Expr Key) BuildWithDropout(int rows)
+        {
+            var x = Expr.Placeholder("x", Shape.Of(rows, 4), DType.Float64);
+            var y = Expr.Placeholder("y", Shape.Of(rows, 3), DType.Float64);
+            var keys = new RandomKeyStream("dropout/key", 5);
+            var model = new Sequential(
+                new Dense(5, Tanh, Initializers.GlorotUniform(1), Initializers.Zeros, "hidden"),
+                new Dropout(0.5, keys),
+                new Dense(3, null, Initializers.GlorotUniform(2), Initializers.Zeros, "output"));
+            return (x, y, Losses.CategoricalCrossEntropyFromLogits(y, model.Apply(x), Reduction.Mean), keys.Key);
+        }
+        const int Steps = 3;
+        var single = BuildWithDropout(2 * Batch);
+        var plain = new GradientDescentOptimizer(0.5).Minimize(single.Loss);
+        using var reference = new Session(Backend.Reference);
+        for (var k = 0; k < Steps; k++)
+        {
+            var (x, y) = Data(k, 0, 2 * Batch);
+            reference.Run(plain, (single.X, x), (single.Y, y));
+        }
+        var keys = ThreadCollective.Run(2, c =>
+        {
+            var m = BuildWithDropout(Batch);
+            var step = new DataParallelStep(c, new GradientDescentOptimizer(0.5), m.Loss);
+            using var session = new Session(Backend.Reference);
+            step.Synchronize(session);
+            var seen = new List<Tensor> { session.GetValue(m.Key) };
+            for (var k = 0; k < Steps; k++)
+            {
+                var (start, count) = DataParallelStep.Shard(2 * Batch, c.Rank, c.Size);
+                var (x, y) = Data(k, start, count);
+                step.Run(session, new Dictionary<Expr, Tensor> { [m.X] = x, [m.Y] = y }, count, 2 * Batch);
+                seen.Add(session.GetValue(m.Key));
+            }
+            return seen;
+        });
+        Assert.Equal(reference.GetValue(single.Key), keys[0][^1]);
+        Assert.Equal(keys[0], keys[1]);
+        // A new key every step: no mask repeats.
+        Assert.Equal(Steps + 1, keys[0].Select(k => string.Join(",", k.ToIntArray())).Distinct().Count());
+    }
+
+    [Fact]
     public void GradientsTravelInOneBucketPerDTypeOrInSeveralWhenTheyAreCapped()
     {
         var m = Build(5);
