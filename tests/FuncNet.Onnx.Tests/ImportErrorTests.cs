@@ -69,6 +69,29 @@ public sealed class ImportErrorTests
         Assert.Contains($"opset {Onnx.Opset}", e.Message);
     }
 
+    [Theory]
+    [InlineData(17, "none", "Gelu is an op of opset 20 and later")]
+    [InlineData(20, "fast", "attribute approximate is 'fast'; expected 'none' or 'tanh'")]
+    public void AGeluBeforeOpset20OrWithAnUnknownApproximationNamesTheNodeAndWhy(long opset, string approximate, string why)
+    {
+        var model = ForeignModel.OneNode(opset, "Gelu", [new("x", DType.Float32, null, 3)], new("y", DType.Float32, null, 3), [], ["x"], ForeignModel.Text("approximate", approximate));
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Import(model, "gelu.onnx"));
+        Assert.Contains($"node 'Gelu_0' (Gelu, opset {opset})", e.Message);
+        Assert.Contains(why, e.Message);
+    }
+
+    [Theory]
+    [InlineData("mul")]
+    [InlineData(null)]
+    public void AScatterNDThatDoesNotAddIsRefusedNamingTheReduction(string? reduction)
+    {
+        var model = ForeignModel.OneNode(16, "ScatterND", [new("data", DType.Float32, 4, 3), new("updates", DType.Float32, 2, 3)], new("y", DType.Float32, 4, 3),
+            [ForeignModel.Int64s("indices", [1, 3], 2, 1)], ["data", "indices", "updates"], reduction is null ? [] : [ForeignModel.Text("reduction", reduction)]);
+        var e = Assert.Throws<FuncNetException>(() => Onnx.Import(model, "scatter.onnx"));
+        Assert.Contains($"ScatterND with reduction = {reduction ?? "none"}", e.Message);
+        Assert.Contains("not supported", e.Message);
+    }
+
     [Fact]
     public void AnOpOfAnotherDomainNamesTheDomain()
     {

@@ -6,8 +6,9 @@ using static FuncNet.Ops;
 namespace FuncNet.Cli.Commands;
 
 /// <summary>
-/// <c>funcnet data-parallel-check --out DIR</c> (hidden): trains a small Float64 MLP for a few steps on
-/// synthetic data and saves each rank's final weights and optimizer state to <c>DIR/rank{R}.safetensors</c>.
+/// <c>funcnet data-parallel-check --out DIR</c> (hidden): trains a small Float64 MLP (with <c>--batch-norm</c>, a
+/// BatchNorm layer after the hidden one) for a few steps on synthetic data and saves each rank's final weights,
+/// running statistics and optimizer state to <c>DIR/rank{R}.safetensors</c>.
 /// Under <c>mpirun</c> every rank trains its shard of each global batch with <see cref="DataParallelStep"/>;
 /// without it, one process trains on the whole global batch with the optimizer's plain step (the reference).
 /// The data-parallel tests compare the files.
@@ -24,9 +25,10 @@ internal static class DataParallelCheckCommand
         var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => 20 };
         var globalBatch = new Option<int>("--global-batch") { Description = "Rows per step over all ranks.", DefaultValueFactory = _ => 16 };
         var hidden = new Option<int>("--hidden") { Description = "Hidden units.", DefaultValueFactory = _ => 5 };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "Normalize the hidden layer (BatchNorm 'norm', with running statistics)." };
         var command = new Command("data-parallel-check", "Train a small Float64 model data-parallel and save every rank's weights (for the MPI tests).")
         {
-            outDir, optimizerName, steps, globalBatch, hidden,
+            outDir, optimizerName, steps, globalBatch, hidden, batchNorm,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -40,9 +42,10 @@ internal static class DataParallelCheckCommand
                 var n = parse.GetValue(steps);
                 var x = Expr.Placeholder("x", Shape.Of(-1, Features), DType.Float64);
                 var y = Expr.Placeholder("y", Shape.Of(-1, Classes), DType.Float64);
-                var model = new Sequential(
-                    new Dense(parse.GetValue(hidden), Tanh, Initializers.GlorotUniform(7), Initializers.Zeros, "hidden"),
-                    new Dense(Classes, null, Initializers.GlorotUniform(8), Initializers.Zeros, "output"));
+                var layers = new List<ILayer> { new Dense(parse.GetValue(hidden), Tanh, Initializers.GlorotUniform(7), Initializers.Zeros, "hidden") };
+                if (parse.GetValue(batchNorm)) { layers.Add(new BatchNorm(0.1, Ops.DefaultNormEpsilon, "norm")); }
+                layers.Add(new Dense(Classes, null, Initializers.GlorotUniform(8), Initializers.Zeros, "output"));
+                var model = new Sequential(layers);
                 var loss = Losses.CategoricalCrossEntropyFromLogits(y, model.Apply(x), Reduction.Mean);
                 Optimizer optimizer = parse.GetValue(optimizerName) == "adam" ? new AdamOptimizer(0.01) : new GradientDescentOptimizer(0.5);
                 using var session = new Session(FuncNet.Backend.Default);
@@ -58,7 +61,7 @@ internal static class DataParallelCheckCommand
                     if (collective.Rank == 0) { output.WriteLine($"step {k + 1}: loss {value.ToString("R", CultureInfo.InvariantCulture)}"); }
                 }
                 Directory.CreateDirectory(dir);
-                session.Save(Path.Combine(dir, $"rank{collective.Rank}.safetensors"), [.. model.Variables, .. parallel?.SlotVariables ?? step!.SlotVariables]);
+                session.Save(Path.Combine(dir, $"rank{collective.Rank}.safetensors"), [.. model.Variables, .. model.NonTrainableVariables, .. parallel?.SlotVariables ?? step!.SlotVariables]);
                 return 0;
             });
         });

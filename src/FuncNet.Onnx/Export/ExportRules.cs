@@ -120,6 +120,7 @@ internal static class ExportRules
         // FuncNet averages over the window's part inside the input: ONNX's count_include_pad = 0.
         [typeof(AvgPool2DOp)] = (c, n, x) => c.Pool("AveragePool", ((AvgPool2DOp)n.Op).Geometry, x, OnnxGraphWriter.Attribute("count_include_pad", 0L)),
         [typeof(GatherOp)] = (c, n, x) => c.Gather(n, x),
+        [typeof(ScatterAddOp)] = (c, n, x) => c.ScatterAdd(n, x),
 
         [typeof(ReshapeOp)] = (c, n, x) => c.W.Node("Reshape", [x[0], c.W.Int64s(Longs(((ReshapeOp)n.Op).Target))], OnnxGraphWriter.Attribute("allowzero", 1L)),
         [typeof(TransposeOp)] = (c, n, x) => c.W.Node("Transpose", x, OnnxGraphWriter.Attribute("perm", Longs(((TransposeOp)n.Op).Permutation))),
@@ -153,7 +154,6 @@ internal static class ExportRules
         [typeof(RandomNormalOp)] = "a counter-based (Philox) random draw from a key; ONNX's random ops use their own generator, so values would differ",
         [typeof(BernoulliOp)] = "a counter-based (Philox) random draw from a key; ONNX's random ops use their own generator, so values would differ",
         [typeof(SplitKeyOp)] = "a random-key split, which only random draws use",
-        [typeof(ScatterAddOp)] = "the scatter that Gather's gradient uses; ONNX's ScatterND with reduction = add (opset 16 and later) could express it, but this version does not write it",
         [typeof(BatchStatisticsCheckOp)] =
             "training-mode BatchNorm, which normalizes with the batch's own statistics; export the inference form (Ops.BatchNormInference with the running mean and variance)",
     };

@@ -95,6 +95,41 @@ internal sealed class OnnxExportContext(OnnxGraphWriter writer, Func<Expr, IRead
         return W.Node("Transpose", [picked], OnnxGraphWriter.Attribute("perm", back));
     }
 
+    /// <summary>
+    /// ScatterAdd without batch axes: ONNX's ScatterND (reduction = add, opset 16) into zeros of the reference's shape,
+    /// with the indices cast to INT64 and given a trailing axis of 1, so each index picks a slice along the first axis.
+    /// For another axis, the reference's and the updates' scattered axes are moved to the front and the result's back.
+    /// ScatterND has no batch axes, so batch dims (which only gradients of a batched Gather produce) are refused.
+    /// </summary>
+    public string ScatterAdd(Expr node, IReadOnlyList<string> x)
+    {
+        var op = (ScatterAddOp)node.Op;
+        if (op.BatchDims != 0)
+        {
+            throw new FuncNetException(
+                $"Onnx.Export: op ScatterAdd (node {node.Id}, shape {node.Shape}) with {op.BatchDims} batch dims has no ONNX form: ScatterND has no batch axes. Export a ScatterAdd without batch dims (Ops.ScatterAdd), which is written as ScatterND.");
+        }
+        int axis = op.Axis, rank = node.Rank, indexAxes = node.Inputs[1].Rank;
+        var (updates, like) = (x[0], x[2]);
+        if (axis > 0)
+        {
+            long[] toFront = [axis, .. Range(0, axis), .. Range(axis + 1, rank - axis - 1)];
+            like = W.Node("Transpose", [like], OnnxGraphWriter.Attribute("perm", toFront));
+            long[] updatesToFront = [.. Range(axis, indexAxes), .. Range(0, axis), .. Range(axis + indexAxes, rank - axis - 1)];
+            updates = W.Node("Transpose", [updates], OnnxGraphWriter.Attribute("perm", updatesToFront));
+        }
+        // Zeros of the reference's shape: its values are not read, so a NaN in it stays out of the result.
+        var zeros = W.Node("Expand", [W.Scalar(0, node.DType), W.Node("Shape", [like])]);
+        var indices = W.Node("Unsqueeze", [W.Node("Cast", [x[1]], OnnxGraphWriter.Attribute("to", (long)OnnxTensors.Int64)), W.Int64s(-1)]);
+        var scattered = W.Node("ScatterND", [zeros, indices, updates], OnnxGraphWriter.Attribute("reduction", "add"));
+        if (axis == 0)
+        {
+            return scattered;
+        }
+        long[] back = [.. Range(1, axis), 0, .. Range(axis + 1, rank - axis - 1)];
+        return W.Node("Transpose", [scattered], OnnxGraphWriter.Attribute("perm", back));
+    }
+
     private static IEnumerable<long> Range(int start, int count) => Enumerable.Range(start, count).Select(a => (long)a);
 
     /// <summary>

@@ -52,6 +52,10 @@ internal sealed class OnnxGraphWriter
     public static P.AttributeProto Attribute(string name, float value) =>
         new() { Name = name, Type = P.AttributeProto.Types.AttributeType.Float, F = value };
 
+    /// <summary>A STRING attribute (UTF-8).</summary>
+    public static P.AttributeProto Attribute(string name, string value) =>
+        new() { Name = name, Type = P.AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
     /// <summary>An INTS attribute.</summary>
     public static P.AttributeProto Attribute(string name, IEnumerable<long> values)
     {

@@ -42,6 +42,10 @@ internal sealed class ImportContext(P.NodeProto node, long opset, string source,
     /// <summary>A FLOAT attribute, or <paramref name="fallback"/> when absent.</summary>
     public float Float(string name, float fallback) => Attribute(name, P.AttributeProto.Types.AttributeType.Float)?.F ?? fallback;
 
+    /// <summary>A STRING attribute read as UTF-8, or <paramref name="fallback"/> when absent.</summary>
+    public string String(string name, string fallback) =>
+        Attribute(name, P.AttributeProto.Types.AttributeType.String)?.S.ToStringUtf8() ?? fallback;
+
     /// <summary>An INTS attribute, or null when absent.</summary>
     public long[]? Ints(string name) => Attribute(name, P.AttributeProto.Types.AttributeType.Ints)?.Ints.ToArray();
 

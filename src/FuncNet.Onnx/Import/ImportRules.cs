@@ -48,6 +48,7 @@ internal static class ImportRules
         ["Sin"] = c => T(Ops.Sin(c.X(0))),
         ["Cos"] = c => T(Ops.Cos(c.X(0))),
         ["Erf"] = c => T(Ops.Erf(c.X(0))),
+        ["Gelu"] = Gelu,
         ["Floor"] = c => T(Ops.Floor(c.X(0))),
         ["Round"] = c => T(Ops.Round(c.X(0))),
         ["Clip"] = Clip,
@@ -160,6 +161,7 @@ internal static class ImportRules
             // FuncNet's indices are Int32 and must lie in [0, length): ONNX's negative (from the end) indices are refused when evaluated.
             : T(Ops.Take(c.X(0), Ops.Cast(c.X(1), DType.Int32), c.Axis(c.Int("axis", 0), c.X(0).Rank, "attribute axis"))),
         ["GatherND"] = GatherND,
+        ["ScatterND"] = ScatterND,
         ["Expand"] = c =>
         {
             var x = c.X(0);
@@ -274,6 +276,34 @@ internal static class ImportRules
             ? e.Inputs[0]
             : Ops.Reshape(indices, new Shape(indices.Shape.Take(indices.Rank - 1).ToArray()));
         return T(Ops.Gather(x, Ops.Cast(picks, DType.Int32), b, b));
+    }
+
+    // ONNX's Gelu (opset 20) is FuncNet's, exact or in the tanh approximation.
+    private static ImportValue Gelu(ImportContext c)
+    {
+        if (c.Opset < 20) { throw c.Error("Gelu is an op of opset 20 and later; the model declares an earlier opset (write it with opset ≥ 20, or as its formula 0.5·x·(1 + Erf(x/√2)))"); }
+        return c.String("approximate", "none") switch
+        {
+            "none" => T(Ops.Gelu(c.X(0), GeluApproximation.None)),
+            "tanh" => T(Ops.Gelu(c.X(0), GeluApproximation.Tanh)),
+            var other => throw c.Error($"attribute approximate is '{other}'; expected 'none' or 'tanh'"),
+        };
+    }
+
+    // ScatterND with reduction = add and indices whose last axis has length 1: FuncNet's ScatterAdd along axis 0, added
+    // to the data (into zeros of a tensor's shape, the form export writes, it is the ScatterAdd alone).
+    private static ImportValue ScatterND(ImportContext c)
+    {
+        var reduction = c.String("reduction", "none");
+        if (reduction != "add") { throw c.Unsupported($"ScatterND with reduction = {reduction} (FuncNet scatters by adding: reduction = add)"); }
+        var (data, indices, updates) = (c.X(0), c.X(1), c.X(2));
+        if (indices.Rank < 1 || indices.Shape[-1] != 1) { throw c.Unsupported($"ScatterND with indices of shape {indices.Shape} (FuncNet reads a last axis of length 1)"); }
+        var picks = indices is { Op: ExpandDimsOp } e && e.Inputs[0].Rank == indices.Rank - 1 && ((ExpandDimsOp)e.Op).Axes.SequenceEqual([indices.Rank - 1])
+            ? e.Inputs[0]
+            : Ops.Reshape(indices, new Shape(indices.Shape.Take(indices.Rank - 1).ToArray()));
+        var zerosLike = data is { Op: BroadcastLikeOp } b && b.Inputs[0] is { Op: ConstantOp k } && k.Value.ToDoubleArray().All(v => v == 0) ? b.Inputs[1] : null;
+        var scattered = Ops.ScatterAdd(updates, Ops.Cast(picks, DType.Int32), zerosLike ?? data, 0);
+        return T(zerosLike is null ? data + scattered : scattered);
     }
 
     private static Conv2DOptions ConvOptions(ImportContext c)

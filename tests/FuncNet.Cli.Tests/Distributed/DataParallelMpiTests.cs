@@ -52,6 +52,35 @@ public sealed partial class DataParallelMpiTests : IDisposable
         Assert.Equal(LastLoss(single.Output), LastLoss(output), 12);
     }
 
+    [MpiFact]
+    public void BatchNormsRunningStatisticsAreEqualOnBothRanksAndAfterOneStepTheRunningMeanIsOneProcesss()
+    {
+        // After one step from the same weights, the mean of the two equal shards' batch means is the global batch's
+        // mean, so the running mean must match one process on the combined batch; the running variance is the
+        // ranks' mean of their shard variances (docs/distributed.md), so it must move but differs from one process's.
+        string[] check = ["data-parallel-check", "--batch-norm", "--global-batch", "16"];
+        var (code, output) = MpiRunner.Run(MpiRunner.Arguments(2, [.. check, "--steps", "1", "--out", Path.Combine(_dir, "mpi1")]), Limit);
+        Assert.True(code == 0, output);
+        var single = CliRunner.Run([.. check, "--steps", "1", "--out", Path.Combine(_dir, "single1")]);
+        Assert.True(single.Code == 0, single.Error);
+        var rank0 = Checkpoint.Read(Path.Combine(_dir, "mpi1", "rank0.safetensors")).Tensors;
+        var reference = Checkpoint.Read(Path.Combine(_dir, "single1", "rank0.safetensors")).Tensors;
+        var mean = rank0["norm/running_mean"];
+        Assert.True(mean.ToDoubleArray().Max(Math.Abs) > 1e-4, "the running mean did not move from zero");
+        Assert.True(mean.MaxAbsDifference(reference["norm/running_mean"]) <= 1e-12 * mean.ToDoubleArray().Max(Math.Abs),
+            $"running mean: 2 ranks [{string.Join(", ", mean.ToDoubleArray())}] vs one process [{string.Join(", ", reference["norm/running_mean"].ToDoubleArray())}]");
+        Assert.True(rank0["norm/running_variance"].MaxAbsDifference(Tensor.Ones(Shape.Of(5))) > 1e-4, "the running variance did not move from one");
+
+        // Over several steps, every value (weights, running statistics, optimizer state) stays bitwise equal on both ranks.
+        (code, output) = MpiRunner.Run(MpiRunner.Arguments(2, [.. check, "--optimizer", "adam", "--steps", "5", "--out", Path.Combine(_dir, "mpi5")]), Limit);
+        Assert.True(code == 0, output);
+        var first = Checkpoint.Read(Path.Combine(_dir, "mpi5", "rank0.safetensors")).Tensors;
+        var second = Checkpoint.Read(Path.Combine(_dir, "mpi5", "rank1.safetensors")).Tensors;
+        Assert.Contains("norm/running_variance", first.Keys);
+        Assert.Equal(first.Keys.Order(), second.Keys.Order());
+        foreach (var name in first.Keys) { Assert.Equal(Bits(first[name]), Bits(second[name])); }
+    }
+
     [MpiFact(fashionMnist: true)]
     public void FashionMnistMlpForOneEpochOnTwoRanksReachesTheTestAccuracyOfOneProcess()
     {

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Text;
+using FuncNet.Training;
 
 namespace FuncNet;
 
@@ -10,6 +10,21 @@ namespace FuncNet;
 /// few large buckets (not one call per variable); then every rank applies the same optimizer update to the
 /// same weights, so weights and optimizer state stay identical everywhere. <see cref="Synchronize"/> first
 /// checks that every rank built the same model and copies rank 0's values to all.
+/// <para>
+/// State that the loss's nodes update without training it (<see cref="StateVariables"/>: batch normalization's
+/// running mean and variance) travels in the same buckets: each rank computes the new running values from its
+/// own batch statistics, and the allreduce replaces them by their mean over the ranks, weighted by each rank's
+/// share of the global batch as the gradients are, so every rank holds the same running values. As in
+/// synchronized batch normalization's usual form, what is averaged is the per-rank statistics: the running mean
+/// is exactly the one a single process would keep for the global batch, and the running variance is the mean of
+/// the ranks' (unbiased) batch variances, which leaves out the spread of the ranks' batch means around the global
+/// mean. The forward pass still normalizes each rank's shard by its own statistics, as DistributedDataParallel does.
+/// </para>
+/// <para>
+/// The keys of the <see cref="RandomKeyStream"/>s the loss reads advance every step as in a single process, the same
+/// on every rank: every rank draws its dropout masks from the same key, so row i of each rank's shard gets the
+/// same mask (fresh each step).
+/// </para>
 /// </summary>
 public sealed class DataParallelStep
 {
@@ -17,8 +32,8 @@ public sealed class DataParallelStep
     public const int DefaultBucketElements = 4 << 20;
 
     private readonly Expr[] _fetches;
-    private readonly Expr _lossFeed;
-    private readonly Expr[] _gradientFeeds;
+    // What the allreduced fetches are fed back as: the loss, each variable's gradient, each state variable's new value.
+    private readonly Expr[] _reducedFeeds;
     private readonly TrainingStep _apply;
     private readonly Bucket[] _buckets;
 
@@ -43,13 +58,22 @@ public sealed class DataParallelStep
         // Minimize validates the loss and finds the variables; its step is only a template for them.
         var variables = optimizer.Minimize(loss).Variables;
         var gradients = Ops.Gradients(loss, [.. variables]);
-        _fetches = [loss, .. gradients];
-        _lossFeed = Expr.Placeholder("data-parallel/loss", Shape.Scalar, loss.DType);
-        _gradientFeeds = variables.Select(v => Expr.Placeholder($"{v.Name}/gradient", v.Shape, v.DType)).ToArray();
-        _apply = optimizer.ApplyGradients(_lossFeed, variables, _gradientFeeds);
+        var updates = StateUpdates.Of(loss).Where(a => !variables.Contains(a.Variable)).ToArray();
+        var states = updates.Select(a => a.Variable).ToArray();
+        _fetches = [loss, .. gradients, .. updates.Select(a => a.NewValue)];
+        var lossFeed = Expr.Placeholder("data-parallel/loss", Shape.Scalar, loss.DType);
+        var gradientFeeds = variables.Select(v => Expr.Placeholder($"{v.Name}/gradient", v.Shape, v.DType)).ToArray();
+        var stateFeeds = states.Select(v => Expr.Placeholder($"{v.Name}/rank-mean", v.Shape, v.DType)).ToArray();
+        _reducedFeeds = [lossFeed, .. gradientFeeds, .. stateFeeds];
+        var apply = optimizer.ApplyGradients(lossFeed, variables, gradientFeeds);
+        // The update plan also installs the ranks' mean of the new running values, so one run assigns everything at
+        // once, and advances the random keys the loss reads (dropout's), which the fed placeholders cannot name.
+        _apply = new TrainingStep(apply.Loss, apply.Variables, apply.SlotVariables,
+            [.. apply.Assignments, .. states.Select((v, i) => new Assignment(v, stateFeeds[i])), .. RandomKeyStream.AdvancesFor([loss])]);
         Variables = variables;
-        SlotVariables = _apply.SlotVariables;
-        _buckets = Bucket.Plan([loss, .. variables], bucketElements);
+        SlotVariables = apply.SlotVariables;
+        StateVariables = states;
+        _buckets = Bucket.Plan([loss, .. variables, .. states], bucketElements);
     }
 
     /// <summary>How the ranks communicate.</summary>
@@ -61,7 +85,13 @@ public sealed class DataParallelStep
     /// <summary>The optimizer's state (moments, step count); save it with <see cref="Variables"/> to resume exactly.</summary>
     public IReadOnlyList<Expr> SlotVariables { get; }
 
-    /// <summary>The allreduce calls one step makes (the gradients and the loss, packed by dtype).</summary>
+    /// <summary>
+    /// The variables the step updates without training them (batch normalization's running statistics), averaged
+    /// across ranks each step; save them with <see cref="Variables"/> so that inference after a restore is the same.
+    /// </summary>
+    public IReadOnlyList<Expr> StateVariables { get; }
+
+    /// <summary>The allreduce calls one step makes (the loss, the gradients and the new state values, packed by dtype).</summary>
     public int BucketCount => _buckets.Length;
 
     /// <summary>
@@ -82,14 +112,14 @@ public sealed class DataParallelStep
 
     /// <summary>
     /// Checks that every rank has the same variables (names, shapes, dtypes, in order) and then sets every
-    /// rank's weights and optimizer state to rank 0's. Call it on every rank before the first step, and after
+    /// rank's weights, optimizer state and <see cref="StateVariables"/> to rank 0's. Call it on every rank before the first step, and after
     /// rank 0 restores a checkpoint. A mismatch throws <see cref="DistributedException"/> on every rank, naming
     /// the variable and both shapes, before any value changes.
     /// </summary>
     public void Synchronize(Session session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Expr[] state = [.. Variables, .. SlotVariables];
+        Expr[] state = [.. Variables, .. SlotVariables, .. StateVariables];
         var mine = Describe(state);
         var all = Enumerable.Range(0, Collective.Size).Select(r => Collective.Broadcast(mine, r)).ToArray();
         for (var r = 1; r < all.Length; r++)
@@ -120,7 +150,8 @@ public sealed class DataParallelStep
     /// <summary>
     /// One step on every rank: computes the loss and gradients on <paramref name="feeds"/> (this rank's
     /// <paramref name="rows"/> of a global batch of <paramref name="globalRows"/>), sums the gradients
-    /// weighted by rows/globalRows across ranks, and applies the update. Returns the loss of the whole global
+    /// weighted by rows/globalRows across ranks, and applies the update; the new values of
+    /// <see cref="StateVariables"/> are averaged with the same weights. Returns the loss of the whole global
     /// batch (the same on every rank), as a single process would report it for that batch.
     /// </summary>
     public double Run(Session session, IReadOnlyDictionary<Expr, Tensor> feeds, int rows, int globalRows)
@@ -135,14 +166,14 @@ public sealed class DataParallelStep
         // Each rank's loss is the mean over its rows, so weighting by rows/globalRows makes the sum the mean
         // over the global batch (with equal shards of N ranks the weight is 1/N, exact for N a power of two).
         var share = (double)rows / globalRows;
-        var applied = new Dictionary<Expr, Tensor>(_gradientFeeds.Length + 1);
+        var applied = new Dictionary<Expr, Tensor>(_reducedFeeds.Length);
         foreach (var bucket in _buckets)
         {
             var reduced = bucket.Reduce(Collective, local, share);
             for (var i = 0; i < bucket.Entries.Length; i++)
             {
                 var e = bucket.Entries[i];
-                applied[e.Index == 0 ? _lossFeed : _gradientFeeds[e.Index - 1]] = reduced[i];
+                applied[_reducedFeeds[e.Index]] = reduced[i];
             }
         }
         return session.Run(_apply, applied).ToScalar();
@@ -169,7 +200,7 @@ public sealed class DataParallelStep
         return null;
     }
 
-    /// <summary>Where one output (0: the loss, i: gradient of variable i) lies in a bucket.</summary>
+    /// <summary>Where one output (0: the loss, then the variables' gradients, then the state variables' new values) lies in a bucket.</summary>
     private readonly record struct Entry(int Index, Shape Shape, int Offset, int Length);
 
     /// <summary>Outputs of one dtype packed into one buffer, summed by one allreduce call.</summary>
@@ -180,7 +211,7 @@ public sealed class DataParallelStep
 
         public Entry[] Entries { get; } = entries;
 
-        /// <summary>Groups the loss and the variables' gradients by dtype, in order, into buckets of at most <paramref name="limit"/> elements.</summary>
+        /// <summary>Groups the loss, the variables' gradients and the state values by dtype, in order, into buckets of at most <paramref name="limit"/> elements.</summary>
         public static Bucket[] Plan(IReadOnlyList<Expr> outputs, int limit)
         {
             var buckets = new List<Bucket>();

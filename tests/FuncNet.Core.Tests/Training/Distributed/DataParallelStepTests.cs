@@ -89,6 +89,147 @@ public sealed class DataParallelStepTests
         Assert.True(ranks[0][0].MaxAbsDifference(initial[0]) > 1e-3);
     }
 
+    private sealed record NormModel(Expr X, Expr Y, Expr Loss, Sequential Layers);
+
+    /// <summary>Dense → BatchNorm (momentum 0.3, so one step moves the running values visibly) → Tanh → Dense, Float64.</summary>
+    private static NormModel BuildWithBatchNorm()
+    {
+        var x = Expr.Placeholder("x", Shape.Of(-1, 4), DType.Float64);
+        var y = Expr.Placeholder("y", Shape.Of(-1, 3), DType.Float64);
+        var model = new Sequential(
+            new Dense(5, null, Initializers.GlorotUniform(1), Initializers.Zeros, "hidden"),
+            new BatchNorm(0.3, Ops.DefaultNormEpsilon, "norm"),
+            new Dense(3, Tanh, Initializers.GlorotUniform(2), Initializers.Zeros, "output"));
+        var loss = Losses.CategoricalCrossEntropyFromLogits(y, model.Apply(x), Reduction.Mean);
+        return new NormModel(x, y, loss, model);
+    }
+
+    private static Tensor[] RunningValues(Session session, Sequential model) => [.. model.NonTrainableVariables.Select(session.GetValue)];
+
+    [Theory]
+    [InlineData(2, 16)]
+    [InlineData(3, 10)]
+    public void BatchNormsRunningStatisticsAreTheRanksMeanWeightedByTheirShares(int ranks, int globalRows)
+    {
+        // The oracle: each shard trained alone for one step by the plain single-process step from the same
+        // weights; the data-parallel step must hold the shard-weighted mean of those running values.
+        var alone = Enumerable.Range(0, ranks).Select(r =>
+        {
+            var m = BuildWithBatchNorm();
+            var step = new GradientDescentOptimizer(0.5).Minimize(m.Loss);
+            using var session = new Session(Backend.Reference);
+            var (start, count) = DataParallelStep.Shard(globalRows, r, ranks);
+            var (x, y) = Data(0, start, count);
+            session.Run(step, (m.X, x), (m.Y, y));
+            return (Share: (double)count / globalRows, Running: RunningValues(session, m.Layers));
+        }).ToArray();
+        var parallel = ThreadCollective.Run(ranks, c =>
+        {
+            var m = BuildWithBatchNorm();
+            var step = new DataParallelStep(c, new GradientDescentOptimizer(0.5), m.Loss);
+            Assert.Equal(m.Layers.NonTrainableVariables, step.StateVariables);
+            using var session = new Session(Backend.Reference);
+            step.Synchronize(session);
+            var (start, count) = DataParallelStep.Shard(globalRows, c.Rank, c.Size);
+            var (x, y) = Data(0, start, count);
+            step.Run(session, new Dictionary<Expr, Tensor> { [m.X] = x, [m.Y] = y }, count, globalRows);
+            return RunningValues(session, m.Layers);
+        });
+        for (var i = 0; i < 2; i++)
+        {
+            var expected = alone.Select(a => a.Running[i].ToDoubleArray().Select(v => v * a.Share).ToArray())
+                .Aggregate((a, b) => a.Zip(b, (p, q) => p + q).ToArray());
+            foreach (var rank in parallel)
+            {
+                Assert.Equal(parallel[0][i].ToDoubleArray().Select(BitConverter.DoubleToInt64Bits), rank[i].ToDoubleArray().Select(BitConverter.DoubleToInt64Bits));
+            }
+            var actual = parallel[0][i].ToDoubleArray();
+            Assert.True(actual.Zip(expected).All(p => Math.Abs(p.First - p.Second) <= 1e-12 * Math.Max(1, Math.Abs(p.Second))),
+                $"running statistic {i}: [{string.Join(", ", actual)}] vs the shard-weighted mean [{string.Join(", ", expected)}]");
+            // The ranks' own values differ, so the mean is not one rank's value passed through.
+            Assert.True(alone[0].Running[i].MaxAbsDifference(alone[1].Running[i]) > 1e-6);
+        }
+    }
+
+    [Fact]
+    public void BatchNormsRunningStatisticsMoveEveryStepAndStayBitwiseEqualOnEveryRank()
+    {
+        var ranks = ThreadCollective.Run(2, c =>
+        {
+            var m = BuildWithBatchNorm();
+            var step = new DataParallelStep(c, new AdamOptimizer(0.01), m.Loss);
+            using var session = new Session(Backend.Reference);
+            // Rank 1 starts from other running values; Synchronize replaces them by rank 0's.
+            if (c.Rank == 1) { session.Assign(step.StateVariables[0], Tensor.Filled(Shape.Of(5), DType.Float64, 7)); }
+            step.Synchronize(session);
+            var history = new List<Tensor[]>();
+            for (var k = 0; k < 5; k++)
+            {
+                var (start, count) = DataParallelStep.Shard(2 * Batch, c.Rank, c.Size);
+                var (x, y) = Data(k, start, count);
+                step.Run(session, new Dictionary<Expr, Tensor> { [m.X] = x, [m.Y] = y }, count, 2 * Batch);
+                history.Add(RunningValues(session, m.Layers));
+            }
+            return (History: history, All: step.Variables.Concat(step.SlotVariables).Concat(step.StateVariables).Select(session.GetValue).ToArray());
+        });
+        for (var i = 0; i < ranks[0].All.Length; i++)
+        {
+            Assert.Equal(ranks[0].All[i].ToDoubleArray().Select(BitConverter.DoubleToInt64Bits), ranks[1].All[i].ToDoubleArray().Select(BitConverter.DoubleToInt64Bits));
+        }
+        var before = Tensor.Zeros(Shape.Of(5));
+        foreach (var running in ranks[0].History)
+        {
+            Assert.True(running[0].MaxAbsDifference(before) > 1e-6, "the running mean did not change in a step");
+            before = running[0];
+        }
+    }
+
+    [Fact]
+    public void DropoutKeysAdvanceEachStepAsInOneProcess()
+    {
+        // Dropout's mask needs the batch size when the graph is built: the rows of a shard, or of the whole batch.
+        (Expr X, Expr Y, Expr Loss, Expr Key) BuildWithDropout(int rows)
+        {
+            var x = Expr.Placeholder("x", Shape.Of(rows, 4), DType.Float64);
+            var y = Expr.Placeholder("y", Shape.Of(rows, 3), DType.Float64);
+            var keys = new RandomKeyStream("dropout/key", 5);
+            var model = new Sequential(
+                new Dense(5, Tanh, Initializers.GlorotUniform(1), Initializers.Zeros, "hidden"),
+                new Dropout(0.5, keys),
+                new Dense(3, null, Initializers.GlorotUniform(2), Initializers.Zeros, "output"));
+            return (x, y, Losses.CategoricalCrossEntropyFromLogits(y, model.Apply(x), Reduction.Mean), keys.Key);
+        }
+        const int Steps = 3;
+        var single = BuildWithDropout(2 * Batch);
+        var plain = new GradientDescentOptimizer(0.5).Minimize(single.Loss);
+        using var reference = new Session(Backend.Reference);
+        for (var k = 0; k < Steps; k++)
+        {
+            var (x, y) = Data(k, 0, 2 * Batch);
+            reference.Run(plain, (single.X, x), (single.Y, y));
+        }
+        var keys = ThreadCollective.Run(2, c =>
+        {
+            var m = BuildWithDropout(Batch);
+            var step = new DataParallelStep(c, new GradientDescentOptimizer(0.5), m.Loss);
+            using var session = new Session(Backend.Reference);
+            step.Synchronize(session);
+            var seen = new List<Tensor> { session.GetValue(m.Key) };
+            for (var k = 0; k < Steps; k++)
+            {
+                var (start, count) = DataParallelStep.Shard(2 * Batch, c.Rank, c.Size);
+                var (x, y) = Data(k, start, count);
+                step.Run(session, new Dictionary<Expr, Tensor> { [m.X] = x, [m.Y] = y }, count, 2 * Batch);
+                seen.Add(session.GetValue(m.Key));
+            }
+            return seen;
+        });
+        Assert.Equal(reference.GetValue(single.Key), keys[0][^1]);
+        Assert.Equal(keys[0], keys[1]);
+        // A new key every step: no mask repeats.
+        Assert.Equal(Steps + 1, keys[0].Select(k => string.Join(",", k.ToIntArray())).Distinct().Count());
+    }
+
     [Fact]
     public void GradientsTravelInOneBucketPerDTypeOrInSeveralWhenTheyAreCapped()
     {
