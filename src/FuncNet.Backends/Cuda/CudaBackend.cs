@@ -301,7 +301,7 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
     public IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var step = CudaKernelPlanner.Plan(node.Op, inputShapes, node.Inputs.Select(i => i.DType).ToArray(), shape, dtype);
+        var step = CudaKernelPlanner.Plan(node.Op, inputShapes, node.Inputs.Select(i => i.DType).ToArray(), shape, dtype, Options.ConvolutionScratchBytes);
         return CudaKernels.Create(this, node.Op, step, shape, dtype);
     }
 

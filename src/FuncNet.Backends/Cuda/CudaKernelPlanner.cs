@@ -14,12 +14,17 @@ internal static class CudaKernelPlanner
     /// <summary>The most blocks a grid-stride kernel launches; more only adds scheduling overhead.</summary>
     private const long MaxGrid = 1 << 20;
 
-    /// <summary>The step for <paramref name="op"/> with inputs of the given shapes and dtypes, producing <paramref name="shape"/>.</summary>
-    public static CudaStep Plan(Op op, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype) =>
-        Plan(op.Lower(inputs, inputDTypes, shape, dtype), inputs, inputDTypes, shape, dtype);
+    /// <summary>
+    /// The step for <paramref name="op"/> with inputs of the given shapes and dtypes, producing <paramref name="shape"/>;
+    /// a convolution's scratch stays within <paramref name="convolutionScratchBytes"/> (<see cref="CudaOptions.ConvolutionScratchBytes"/>).
+    /// </summary>
+    public static CudaStep Plan(Op op, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype,
+                                long convolutionScratchBytes = DefaultConvolutionScratchBytes) =>
+        Plan(op.Lower(inputs, inputDTypes, shape, dtype), inputs, inputDTypes, shape, dtype, convolutionScratchBytes);
 
     /// <summary>The step for a node lowered to <paramref name="kind"/>; a kind or layout this backend cannot do is a <see cref="FallbackStep"/>.</summary>
-    public static CudaStep Plan(KernelKind kind, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype)
+    public static CudaStep Plan(KernelKind kind, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype,
+                                long convolutionScratchBytes = DefaultConvolutionScratchBytes)
     {
         var floats = dtype.IsFloat() && inputDTypes.All(d => d == dtype);
         return kind switch
@@ -30,7 +35,7 @@ internal static class CudaKernelPlanner
             GemmKind g when floats => new GemmStep(dtype, g),
             ReductionKind r when floats => Reduction(r, dtype),
             SplitReductionKind s when floats => SplitReduction(s, dtype),
-            ConvolutionKind c when floats => Convolution(c, dtype),
+            ConvolutionKind c when floats => Convolution(c, dtype, convolutionScratchBytes),
             PoolingKind p when floats => Pooling(p, dtype),
             RowSoftmaxKind s when floats => Softmax(s, dtype),
             CopyKind c when inputDTypes[0] == dtype => new CopyStep((long)c.Size * dtype.SizeInBytes()),
@@ -58,15 +63,15 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(CudaRandomAndGatherKernels.PhiloxPrelude + source, [0], [Math.Max(1, r.PerKey), total], [], Grid(total), r.Describe(), []);
     }
 
-    /// <summary>The most bytes a convolution's column scratch (with the filter gradient's regrouped output gradients) takes.</summary>
-    internal const long ConvolutionScratchBytes = 256L << 20;
+    /// <summary>The most bytes a convolution's column scratch (with the filter gradient's regrouped output gradients) takes by default.</summary>
+    internal const long DefaultConvolutionScratchBytes = 256L << 20;
 
     /// <summary>
     /// A convolution pass over chunks of images: forward and filter gradient unfold a chunk with im2col, the input
-    /// gradient folds a chunk's columns back with col2im. A chunk is as many images as fit the scratch budget; an
-    /// image whose columns alone exceed it runs alone.
+    /// gradient folds a chunk's columns back with col2im. A chunk is as many images as fit <paramref name="scratchBytes"/>;
+    /// an image whose columns alone exceed it runs alone.
     /// </summary>
-    private static CudaStep Convolution(ConvolutionKind c, DType dtype)
+    private static CudaStep Convolution(ConvolutionKind c, DType dtype, long scratchBytes)
     {
         var output = c.Geometry.Check(c.Describe(), c.Image, c.Filter);
         long positions = (long)output[2] * output[3];
@@ -78,7 +83,7 @@ internal static class CudaKernelPlanner
         var filterGradient = c.Pass == ConvolutionPass.FilterGradient;
         var gradients = filterGradient ? c.Filter[0] * positions : 0;
         var perImage = Math.Max(1, (columns + gradients) * dtype.SizeInBytes());
-        var chunk = (int)Math.Clamp(ConvolutionScratchBytes / perImage, 1, Math.Max(1, c.Image[0]));
+        var chunk = (int)Math.Clamp(scratchBytes / perImage, 1, Math.Max(1, c.Image[0]));
         var image = (long)c.Image[1] * c.Image[2] * c.Image[3];
         return c.Pass switch
         {

@@ -48,7 +48,7 @@ internal sealed record GemmStep(DType DType, GemmKind Gemm) : CudaStep;
 /// <param name="Convolution">The pass and its geometry.</param>
 /// <param name="Source">The generated im2col or col2im kernel (entry <see cref="CudaCodeGenerator.Entry"/>).</param>
 /// <param name="Grid">Blocks for one launch of <see cref="Source"/> over a full chunk.</param>
-/// <param name="Chunk">Images per chunk: as many as keep the scratch within <see cref="CudaKernelPlanner.ConvolutionScratchBytes"/>, at least one.</param>
+/// <param name="Chunk">Images per chunk: as many as keep the scratch within <see cref="CudaOptions.ConvolutionScratchBytes"/>, at least one.</param>
 /// <param name="ChannelMajor">For the filter gradient, the kernel that regroups a chunk's output gradients channel-major; else null.</param>
 /// <param name="ChannelMajorGrid">Blocks for one launch of <see cref="ChannelMajor"/> over a full chunk (0 without it).</param>
 internal sealed record ConvolutionStep(DType DType, ConvolutionKind Convolution, string Source, uint Grid, int Chunk, string? ChannelMajor, uint ChannelMajorGrid) : CudaStep;

@@ -147,8 +147,8 @@ public class CudaConvolutionPlanTests
         var step = Assert.IsType<ConvolutionStep>(Plan(kind, dtype));
         var perImage = ScratchPerImage(kind, dtype);
         Assert.InRange(step.Chunk, 2, 511);
-        Assert.True(step.Chunk * perImage <= CudaKernelPlanner.ConvolutionScratchBytes, $"{step.Chunk} images take {step.Chunk * perImage:N0} bytes");
-        Assert.True((step.Chunk + 1) * perImage > CudaKernelPlanner.ConvolutionScratchBytes, $"{step.Chunk + 1} images would fit too");
+        Assert.True(step.Chunk * perImage <= CudaKernelPlanner.DefaultConvolutionScratchBytes, $"{step.Chunk} images take {step.Chunk * perImage:N0} bytes");
+        Assert.True((step.Chunk + 1) * perImage > CudaKernelPlanner.DefaultConvolutionScratchBytes, $"{step.Chunk + 1} images would fit too");
     }
 
     [Fact]
@@ -156,8 +156,20 @@ public class CudaConvolutionPlanTests
     {
         // 64 channels at 256 × 256, 5 × 5: 400 MiB of Float32 columns for one image.
         var kind = new ConvolutionKind(new Conv2DGeometry(1, 1, 2, 2, 2, 2, 1, 1, 1), Shape.Of(3, 64, 256, 256), Shape.Of(8, 64, 5, 5), ConvolutionPass.Forward);
-        Assert.True(ScratchPerImage(kind, DType.Float32) > CudaKernelPlanner.ConvolutionScratchBytes);
+        Assert.True(ScratchPerImage(kind, DType.Float32) > CudaKernelPlanner.DefaultConvolutionScratchBytes);
         Assert.Equal(1, Assert.IsType<ConvolutionStep>(Plan(kind, DType.Float32)).Chunk);
+    }
+
+    [Fact]
+    public void TheBackendsBudgetSetsTheChunk()
+    {
+        // As CudaCapturedKernelTests runs on a device: room for two images of every pass, so 5 images run as 2 + 2 + 1.
+        foreach (var pass in new[] { ConvolutionPass.Forward, ConvolutionPass.InputGradient, ConvolutionPass.FilterGradient })
+        {
+            var kind = new ConvolutionKind(new Conv2DGeometry(2, 1, 1, 1, 1, 1, 1, 1, 4), Shape.Of(5, 8, 9, 9), Shape.Of(8, 2, 3, 3), pass);
+            var budget = 2 * ScratchPerImage(kind with { Pass = ConvolutionPass.FilterGradient }, DType.Float32);
+            Assert.Equal(2, Assert.IsType<ConvolutionStep>(Plan(kind, DType.Float32, budget)).Chunk);
+        }
     }
 
     [Fact]
@@ -168,7 +180,7 @@ public class CudaConvolutionPlanTests
     }
 
     /// <summary>The step for <paramref name="kind"/> with both inputs and the output in <paramref name="dtype"/>.</summary>
-    private static CudaStep Plan(ConvolutionKind kind, DType dtype)
+    private static CudaStep Plan(ConvolutionKind kind, DType dtype, long budget = CudaKernelPlanner.DefaultConvolutionScratchBytes)
     {
         var output = kind.Geometry.Check(kind.Describe(), kind.Image, kind.Filter);
         var (inputs, shape) = kind.Pass switch
@@ -177,7 +189,7 @@ public class CudaConvolutionPlanTests
             ConvolutionPass.InputGradient => ([output, kind.Filter], kind.Image),
             _ => ([kind.Image, output], kind.Filter),
         };
-        return CudaKernelPlanner.Plan(kind, inputs, [dtype, dtype], shape, dtype);
+        return CudaKernelPlanner.Plan(kind, inputs, [dtype, dtype], shape, dtype, budget);
     }
 
     [Fact]
