@@ -83,7 +83,9 @@ internal static class CudaKernelPlanner
         var filterGradient = c.Pass == ConvolutionPass.FilterGradient;
         var gradients = filterGradient ? c.Filter[0] * positions : 0;
         var perImage = Math.Max(1, (columns + gradients) * dtype.SizeInBytes());
-        var chunk = (int)Math.Clamp(scratchBytes / perImage, 1, Math.Max(1, c.Image[0]));
+        // A chunk's scratch is one tensor, so its element count (and cuBLAS's int dimensions) stays below 2³¹ whatever the budget.
+        var fits = Math.Min(scratchBytes / perImage, int.MaxValue / Math.Max(1, columns + gradients));
+        var chunk = (int)Math.Clamp(fits, 1, Math.Max(1, c.Image[0]));
         var image = (long)c.Image[1] * c.Image[2] * c.Image[3];
         return c.Pass switch
         {

@@ -173,6 +173,17 @@ public class CudaConvolutionPlanTests
     }
 
     [Fact]
+    public void AHugeBudgetStillKeepsAChunkWithinOneScratchTensor()
+    {
+        // 2.9 M scratch elements per image: 2048 images would need 5.9 G.
+        var kind = new ConvolutionKind(new Conv2DGeometry(1, 1, 1, 1, 1, 1, 1, 1, 1), Shape.Of(2048, 64, 64, 64), Shape.Of(128, 64, 3, 3), ConvolutionPass.FilterGradient);
+        var step = Assert.IsType<ConvolutionStep>(Plan(kind, DType.Float32, long.MaxValue));
+        var elements = ScratchPerImage(kind, DType.Float32) / DType.Float32.SizeInBytes();
+        Assert.InRange(step.Chunk, 2, 2047);
+        Assert.True(step.Chunk * elements <= int.MaxValue && (step.Chunk + 1) * elements > int.MaxValue, $"chunk {step.Chunk} of {elements} elements per image");
+    }
+
+    [Fact]
     public void AnEmptyBatchPlansOneImageChunks()
     {
         var kind = new ConvolutionKind(new Conv2DGeometry(1, 1, 0, 0, 0, 0, 1, 1, 1), Shape.Of(0, 2, 4, 4), Shape.Of(3, 2, 3, 3), ConvolutionPass.FilterGradient);
