@@ -149,7 +149,9 @@ internal static partial class CudaKernels
         /// <summary>Regroups <paramref name="images"/> images' output gradients channel-major for the filter gradient's GEMM.</summary>
         private void RunChannelMajor(ulong target, ulong source, long images)
         {
-            Span<long> values = [(long)target, (long)source, images, _filters, _positions];
+            // stackalloc, as every launch here: a training step allocates no managed memory.
+            Span<long> values = stackalloc long[5];
+            (values[0], values[1], values[2], values[3], values[4]) = ((long)target, (long)source, images, _filters, _positions);
             Launch(_channelMajor, _step.ChannelMajorGrid, values, "output gradients channel-major");
         }
 

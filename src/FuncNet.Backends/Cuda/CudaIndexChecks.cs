@@ -20,7 +20,8 @@ namespace FuncNet.Backends.Cuda;
 /// So the error surfaces at the synchronization after the run, not at the kernel: at <see cref="Plan"/>.Run's
 /// download of its outputs (for <see cref="Plan"/>.Execute, at the next synchronization or download), before any
 /// value of that run is returned. Kernels after the bad gather ran on the skipped (unwritten) elements; their
-/// results are never returned because the download throws. Unverified on hardware.
+/// results are never returned because the download throws, but a replayed run has already written its
+/// assignments into the variable store inside the graph (an eager run has not). Unverified on hardware.
 /// </para>
 /// </summary>
 internal sealed unsafe class CudaIndexChecks
