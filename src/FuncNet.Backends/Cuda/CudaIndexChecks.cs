@@ -21,7 +21,9 @@ namespace FuncNet.Backends.Cuda;
 /// download of its outputs (for <see cref="Plan"/>.Execute, at the next synchronization or download), before any
 /// value of that run is returned. Kernels after the bad gather ran on the skipped (unwritten) elements; their
 /// results are never returned because the download throws, but a replayed run has already written its
-/// assignments into the variable store inside the graph (an eager run has not). Unverified on hardware.
+/// assignments into the variable store inside the graph (an eager run has not). The words are the backend's, not a
+/// plan's: with plans on several threads, a bad index may be raised by the next wait of another thread.
+/// Unverified on hardware.
 /// </para>
 /// </summary>
 internal sealed unsafe class CudaIndexChecks
@@ -34,12 +36,6 @@ internal sealed unsafe class CudaIndexChecks
     private readonly List<Word> _words = new();
 
     public CudaIndexChecks(CudaBackend backend) => _backend = backend;
-
-    /// <summary>How many words are registered (one per prepared gather kernel), for tests.</summary>
-    public int Count
-    {
-        get { lock (_gate) { return _words.Count; } }
-    }
 
     /// <summary>A new status word for one gather kernel, set to <see cref="NoBadIndex"/>.</summary>
     public Word Register(GatherKind gather)
