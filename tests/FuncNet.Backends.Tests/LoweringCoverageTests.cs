@@ -148,14 +148,53 @@ public class LoweringCoverageTests
     [Fact]
     public void GathersAreGeneratedKernelsWithAStatusWordOnCuda()
     {
-        foreach (var node in new[] { Take(X, Ids, 1), ScatterAdd(P("updates", 2, 4), Ids, X, 1) })
+        var table = Expr.Placeholder("labels", Shape.Of(2, 3), DType.Int32);
+        var counts = Expr.Placeholder("counts", Shape.Of(2, 4), DType.Int32);
+        foreach (var node in new[] { Take(X, Ids, 1), ScatterAdd(P("updates", 2, 4), Ids, X, 1), Take(table, Ids, 1), ScatterAdd(counts, Ids, table, 1) })
         {
             var step = Assert.IsType<GatherStep>(CudaKernelPlanner.Plan(node.Op, node.Inputs.Select(i => i.Shape).ToArray(),
                                                                         node.Inputs.Select(i => i.DType).ToArray(), node.Shape, node.DType));
-            // A bad index lowers the status word instead of being read; the kernel NVRTC compiles in CudaKernelCompilationTests.
-            Assert.Contains("atomicMin(status, (int)position); continue;", step.Source);
+            // A bad index lowers the status word and is skipped, never followed; the kernel NVRTC compiles in CudaKernelCompilationTests.
+            Assert.Contains("atomicMin(status, ((unsigned long long)position << 32) | (unsigned int)j);", step.Source);
+            Assert.Contains("if (j < 0 || j >= length) { continue; }", step.Source);
+            Assert.StartsWith($"namespace {CudaCodeGenerator.Entry}_ns {{\nextern \"C\" __global__ void {CudaCodeGenerator.Entry}({CudaCodeGenerator.CType(node.DType)}* __restrict__ out,",
+                              step.Source.ReplaceLineEndings("\n"));
             Assert.Equal(node.Op is ScatterAddOp, step.Gather.Scatter);
             Assert.Equal(3, step.Gather.Geometry.Length);
+        }
+    }
+
+    [Fact]
+    public void ABiasGradientIsADeterministicSplitReductionKernelOnCuda()
+    {
+        // SumTo (C, 1, 1) from (N, C, H, W), a convolution bias's gradient, and a per-channel maximum.
+        foreach (var (node, max) in new[] { (SumToShapeOf(P("y", 2, 4, 3, 5), P("bias", 4, 1, 1)), false), (ReduceMax(P("y", 2, 4, 3, 5), 0, 2, 3), true) })
+        {
+            var shapes = node.Inputs.Select(i => i.Shape).ToArray();
+            var dtypes = node.Inputs.Select(i => i.DType).ToArray();
+            Assert.Equal(new SplitReductionKind(2, 4, 15, max), node.Op.Lower(shapes, dtypes, node.Shape, node.DType));
+            var step = Assert.IsType<GeneratedStep>(CudaKernelPlanner.Plan(node.Op, shapes, dtypes, node.Shape, node.DType));
+            Assert.Equal([2L, 4, 15], step.Scalars);
+            Assert.Equal([0], step.Inputs);
+            // One block per channel; the threads' partial results combine in a fixed tree, with no atomics.
+            Assert.Equal(4u, step.Grid);
+            Assert.DoesNotContain("atomic", step.Source, StringComparison.Ordinal);
+            Assert.Contains(max ? "funcnet_max(a, b)" : "a + b", step.Source, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AStatusWordDecodesToTheIndexItsPositionAndTheAxisLength()
+    {
+        var gather = (GatherKind)Take(X, Ids, 1).Op.Lower([X.Shape, Ids.Shape], [DType.Float64, DType.Int32], Shape.Of(2, 4), DType.Float64);
+        Assert.Null(CudaIndexChecks.Report(gather, CudaIndexChecks.NoBadIndex));
+        foreach (var (position, index) in new[] { (2, 3), (0, -1), (3, int.MinValue), (1, int.MaxValue) })
+        {
+            // As the kernel encodes it: the position in the high half, the index's 32 bits in the low half.
+            var word = ((ulong)position << 32) | (uint)index;
+            var message = CudaIndexChecks.Report(gather, word)!.Message;
+            Assert.Contains($"index {index} (at flat position {position} ", message);
+            Assert.Contains("axis 1 of length 3", message);
         }
     }
 

@@ -108,6 +108,8 @@ public static class ConformanceGraphs
                 x[2], Conv2DOptions.WithStride(2, Padding2D.Valid)),
             AvgPool2D(x[0], 3, 2, Padding2D.Symmetric(1, 1)), MaxPool2D(x[0], new Pool2DOptions(3, 2, 1, 2, Padding2D.Explicit(1, 0, 0, 1))),
             GlobalAvgPool2D(Conv2D(x[0], x[3])),
+            // Per-channel sums and maxima over (N, H, W): a bias's gradient, the split reduction kind.
+            ReduceSum(Conv2D(x[0], x[1], new Conv2DOptions { Padding = Padding2D.Same, Groups = 2 }), 0, 2, 3), ReduceMax(x[0], 0, 2, 3),
         ]),
         // Sizes above the thresholds where kernels and GEMMs split across threads.
         new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>
@@ -126,6 +128,8 @@ public static class ConformanceGraphs
             return
             [
                 Take(x[0], ids, 0), Take(x[1], ids, 1), Gather(x[0], perRow, 1, 1), Embedding(x[0], perRow),
+                // An integer table gathered (labels by index), cast so it joins the scalar the gradients come from.
+                Cast(Take(Expr.Constant(Tensor.Create(Shape.Of(5), [7, -2, 0, 9, 3])), ids, 0), dtype),
                 ScatterAdd(x[1], Expr.Constant(Tensor.FromArray(new[] { 1, 1, 0 })), Slice(x[1], [0, 0], [2, -1]), 0),
                 x[1] * RandomUniform(key, [3, 6], dtype), RandomNormal(KeyAt(key, 1), [3, 6], dtype) * x[1],
                 Bernoulli(KeyAt(key, 2), 0.4, [5, 4], dtype) * x[0], Dropout(x[0], 0.3, KeyAt(key, 3), training: true),

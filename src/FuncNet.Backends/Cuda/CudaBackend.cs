@@ -44,6 +44,7 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
         Options = options;
         _pool = new CudaMemoryPool(new DriverMemory(this));
         _staging = new CudaPinnedStaging(new DriverTransfers(this));
+        IndexChecks = new CudaIndexChecks(this);
         var cache = options.CacheDirectory is null ? CudaCompiler.DefaultCacheDirectory() : options.CacheDirectory.Length == 0 ? null : options.CacheDirectory;
         _compiler = new CudaCompiler(nvrtc, CudaCompiler.ChooseArchitecture(computeCapability, nvrtc.SupportedArchitectures()), cache);
     }
@@ -129,6 +130,9 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
     internal nint Stream { get; }
     internal Cublas Blas { get; }
     internal nint BlasHandle { get; }
+
+    /// <summary>The status words of the prepared gathers, raised after every wait for the stream.</summary>
+    internal CudaIndexChecks IndexChecks { get; }
 
     /// <summary>The options the backend was created with.</summary>
     public CudaOptions Options { get; }
@@ -270,6 +274,8 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
             {
                 _staging.Download(t.Pointer, (nint)p, t.Bytes);
             }
+            // The download waited for the stream: every gather enqueued before it has reported.
+            IndexChecks.Raise();
         }
         return Tensor.Wrap(t.Shape, t.DType, data);
     }
@@ -295,7 +301,7 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
     public IKernel Prepare(Expr node, IReadOnlyList<Shape> inputShapes, Shape shape, DType dtype)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var step = CudaKernelPlanner.Plan(node.Op, inputShapes, node.Inputs.Select(i => i.DType).ToArray(), shape, dtype);
+        var step = CudaKernelPlanner.Plan(node.Op, inputShapes, node.Inputs.Select(i => i.DType).ToArray(), shape, dtype, Options.ConvolutionScratchBytes);
         return CudaKernels.Create(this, node.Op, step, shape, dtype);
     }
 
@@ -305,6 +311,7 @@ public sealed unsafe class CudaBackend : IBackend, IGraphCapture
         NotWhileCapturing("Synchronize", "synchronize after replaying the graph, outside the capture");
         using var stream = EnterStream();
         Driver.Check(Driver.cuStreamSynchronize(Stream), "cuStreamSynchronize");
+        IndexChecks.Raise();
     }
 
     /// <summary>

@@ -234,6 +234,45 @@ internal static class CudaCodeGenerator
     }
 
     /// <summary>
+    /// A sum or max over the outer and inner axes of an (outer, kept, inner) view (<see cref="FuncNet.Lowering.SplitReductionKind"/>,
+    /// a per-channel bias gradient): <c>entry(out, in, outer, kept, inner)</c>. One block per kept index walks its
+    /// outer × inner entries, each thread a fixed strided subset (reads coalesced along inner), then a shared-memory
+    /// tree combines the threads. Every output's order of additions is fixed by the launch, so the sum is the same
+    /// on every run: no atomics.
+    /// </summary>
+    public static string SplitReduction(DType dtype, bool max, string entry = Entry)
+    {
+        var init = max ? "funcnet_lowest((real)0)" : "(real)0";
+        var combine = max ? "funcnet_max(a, b)" : "a + b";
+        return $$"""
+            namespace {{entry}}_ns {
+            typedef {{CType(dtype)}} real;
+            __device__ __forceinline__ real combine(real a, real b) { return {{combine}}; }
+            extern "C" __global__ void {{entry}}(real* __restrict__ out, const real* __restrict__ in, long long outer, long long kept, long long inner)
+            {
+                __shared__ real partial[{{BlockSize}}];
+                const long long entries = outer * inner;
+                for (long long k = blockIdx.x; k < kept; k += gridDim.x)
+                {
+                    real acc = {{init}};
+                    for (long long t = threadIdx.x; t < entries; t += blockDim.x) { acc = combine(acc, in[((t / inner) * kept + k) * inner + t % inner]); }
+                    partial[threadIdx.x] = acc;
+                    __syncthreads();
+                    for (int s = blockDim.x / 2; s > 0; s >>= 1)
+                    {
+                        if (threadIdx.x < s) { partial[threadIdx.x] = combine(partial[threadIdx.x], partial[threadIdx.x + s]); }
+                        __syncthreads();
+                    }
+                    if (threadIdx.x == 0) { out[k] = partial[0]; }
+                    __syncthreads();
+                }
+            }
+            }
+
+            """;
+    }
+
+    /// <summary>
     /// Writes one value to every element: <c>entry(out, n, bits)</c>, where bits holds the value as a double's
     /// 64-bit pattern (an integer for Int32 outputs), so one compiled kernel serves every value.
     /// </summary>

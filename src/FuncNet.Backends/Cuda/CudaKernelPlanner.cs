@@ -14,12 +14,17 @@ internal static class CudaKernelPlanner
     /// <summary>The most blocks a grid-stride kernel launches; more only adds scheduling overhead.</summary>
     private const long MaxGrid = 1 << 20;
 
-    /// <summary>The step for <paramref name="op"/> with inputs of the given shapes and dtypes, producing <paramref name="shape"/>.</summary>
-    public static CudaStep Plan(Op op, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype) =>
-        Plan(op.Lower(inputs, inputDTypes, shape, dtype), inputs, inputDTypes, shape, dtype);
+    /// <summary>
+    /// The step for <paramref name="op"/> with inputs of the given shapes and dtypes, producing <paramref name="shape"/>;
+    /// a convolution's scratch stays within <paramref name="convolutionScratchBytes"/> (<see cref="CudaOptions.ConvolutionScratchBytes"/>).
+    /// </summary>
+    public static CudaStep Plan(Op op, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype,
+                                long convolutionScratchBytes = DefaultConvolutionScratchBytes) =>
+        Plan(op.Lower(inputs, inputDTypes, shape, dtype), inputs, inputDTypes, shape, dtype, convolutionScratchBytes);
 
     /// <summary>The step for a node lowered to <paramref name="kind"/>; a kind or layout this backend cannot do is a <see cref="FallbackStep"/>.</summary>
-    public static CudaStep Plan(KernelKind kind, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype)
+    public static CudaStep Plan(KernelKind kind, IReadOnlyList<Shape> inputs, IReadOnlyList<DType> inputDTypes, Shape shape, DType dtype,
+                                long convolutionScratchBytes = DefaultConvolutionScratchBytes)
     {
         var floats = dtype.IsFloat() && inputDTypes.All(d => d == dtype);
         return kind switch
@@ -29,7 +34,8 @@ internal static class CudaKernelPlanner
             StridedCopyKind c when inputDTypes[0] == dtype => StridedCopy(c, dtype),
             GemmKind g when floats => new GemmStep(dtype, g),
             ReductionKind r when floats => Reduction(r, dtype),
-            ConvolutionKind c when floats => Convolution(c, dtype),
+            SplitReductionKind s when floats => SplitReduction(s, dtype),
+            ConvolutionKind c when floats => Convolution(c, dtype, convolutionScratchBytes),
             PoolingKind p when floats => Pooling(p, dtype),
             RowSoftmaxKind s when floats => Softmax(s, dtype),
             CopyKind c when inputDTypes[0] == dtype => new CopyStep((long)c.Size * dtype.SizeInBytes()),
@@ -37,7 +43,7 @@ internal static class CudaKernelPlanner
             PadIntoKind p when inputDTypes[0] == dtype => PadInto(p, dtype),
             FillKind f => Fill(f, shape, dtype),
             RandomKind r => Random(r, dtype),
-            GatherKind g when dtype.IsFloat() && inputDTypes[0] == dtype => Gather(g, dtype),
+            GatherKind g when inputDTypes[0] == dtype => Gather(g, dtype),
             ReferenceOnlyKind r => new FallbackStep(r.Reason),
             _ => new FallbackStep($"{kind.Describe()} has no CUDA kernel for inputs {string.Join(", ", inputDTypes)} → {dtype}"),
         };
@@ -57,22 +63,36 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(CudaRandomAndGatherKernels.PhiloxPrelude + source, [0], [Math.Max(1, r.PerKey), total], [], Grid(total), r.Describe(), []);
     }
 
+    /// <summary>The most bytes a convolution's column scratch (with the filter gradient's regrouped output gradients) takes by default.</summary>
+    internal const long DefaultConvolutionScratchBytes = 256L << 20;
+
     /// <summary>
-    /// A convolution pass: forward and filter gradient unfold each image with im2col, the input gradient folds the
-    /// columns back with col2im; either kernel covers one image's channels (all groups) per launch.
+    /// A convolution pass over chunks of images: forward and filter gradient unfold a chunk with im2col, the input
+    /// gradient folds a chunk's columns back with col2im. A chunk is as many images as fit <paramref name="scratchBytes"/>;
+    /// an image whose columns alone exceed it runs alone.
     /// </summary>
-    private static CudaStep Convolution(ConvolutionKind c, DType dtype)
+    private static CudaStep Convolution(ConvolutionKind c, DType dtype, long scratchBytes)
     {
         var output = c.Geometry.Check(c.Describe(), c.Image, c.Filter);
-        var columns = (long)c.Image[1] * c.Filter[2] * c.Filter[3] * output[2] * output[3];
+        long positions = (long)output[2] * output[3];
+        var columns = (long)c.Image[1] * c.Filter[2] * c.Filter[3] * positions;
         if (columns > int.MaxValue)
         {
             return new FallbackStep($"{c.Describe()}: one image's {columns:N0} column entries exceed a scratch tensor's size");
         }
+        var filterGradient = c.Pass == ConvolutionPass.FilterGradient;
+        var gradients = filterGradient ? c.Filter[0] * positions : 0;
+        var perImage = Math.Max(1, (columns + gradients) * dtype.SizeInBytes());
+        // A chunk's scratch is one tensor, so its element count (and cuBLAS's int dimensions) stays below 2³¹ whatever the budget.
+        var fits = Math.Min(scratchBytes / perImage, int.MaxValue / Math.Max(1, columns + gradients));
+        var chunk = (int)Math.Clamp(fits, 1, Math.Max(1, c.Image[0]));
         var image = (long)c.Image[1] * c.Image[2] * c.Image[3];
-        return c.Pass == ConvolutionPass.InputGradient
-            ? new ConvolutionStep(dtype, c, CudaConvolutionCode.Col2Im(dtype), Grid(image))
-            : new ConvolutionStep(dtype, c, CudaConvolutionCode.Im2Col(dtype), Grid(columns));
+        return c.Pass switch
+        {
+            ConvolutionPass.InputGradient => new ConvolutionStep(dtype, c, CudaConvolutionCode.Col2Im(dtype), Grid(chunk * image), chunk, null, 0),
+            ConvolutionPass.Forward => new ConvolutionStep(dtype, c, CudaConvolutionCode.Im2Col(dtype), Grid(chunk * columns), chunk, null, 0),
+            _ => new ConvolutionStep(dtype, c, CudaConvolutionCode.Im2Col(dtype), Grid(chunk * columns), chunk, CudaConvolutionCode.ChannelMajor(dtype), Grid(chunk * gradients)),
+        };
     }
 
     /// <summary>
@@ -96,12 +116,12 @@ internal static class CudaKernelPlanner
         return new GeneratedStep(source, inputs, scalars, [], Grid(work), $"pooling {p.Pass}", []);
     }
 
-    /// <summary>A bounds-checked gather or scatter-add: one thread per moved element.</summary>
+    /// <summary>A bounds-checked gather or scatter-add of float or Int32 elements: one thread per moved element or checked index, whichever is more.</summary>
     private static GatherStep Gather(GatherKind g, DType dtype)
     {
         var geometry = g.Geometry;
         var total = (long)geometry.Batch * geometry.Outer * geometry.Count * geometry.Inner;
-        return new GatherStep(CudaRandomAndGatherKernels.GatherKernel(dtype, g.Scatter), g, Grid(total));
+        return new GatherStep(CudaRandomAndGatherKernels.GatherKernel(dtype, g.Scatter), g, Grid(Math.Max(total, (long)geometry.Batch * geometry.Count)));
     }
 
     private static uint Grid(long work) => (uint)Math.Clamp((work + CudaCodeGenerator.BlockSize - 1) / CudaCodeGenerator.BlockSize, 1, MaxGrid);
@@ -212,6 +232,11 @@ internal static class CudaKernelPlanner
         var grid = rows ? (uint)Math.Clamp(r.Outer, 1, MaxGrid) : Grid((long)r.Outer * r.Inner);
         return new GeneratedStep(source, [0], [r.Outer, r.Length, r.Inner], [], grid, $"{(r.Max ? "max" : "sum")} over {(rows ? "rows" : "columns")}", []);
     }
+
+    /// <summary>A reduction over a leading and a trailing run of axes (a bias gradient): one block per kept element, deterministic.</summary>
+    private static CudaStep SplitReduction(SplitReductionKind s, DType dtype) =>
+        new GeneratedStep(CudaCodeGenerator.SplitReduction(dtype, s.Max), [0], [s.Outer, s.Kept, s.Inner], [], (uint)Math.Clamp(s.Kept, 1, MaxGrid),
+                          $"{(s.Max ? "max" : "sum")} over the outer and inner axes", []);
 
     private static CudaStep Softmax(RowSoftmaxKind s, DType dtype) =>
         new GeneratedStep(CudaCodeGenerator.Softmax(dtype, s.Log), [0], [s.Rows, s.Length], [], (uint)Math.Clamp(s.Rows, 1, MaxGrid), s.Log ? "log-softmax" : "softmax", []);

@@ -137,30 +137,29 @@ internal static partial class CudaKernels
     }
 
     /// <summary>
-    /// A gather or scatter-add with its status word: set to "no bad index" (every byte 0x7F) before the launch,
-    /// lowered by the kernel to the first bad position, read back after it. Reading it synchronizes the stream,
-    /// so this kernel is not a <see cref="DeviceKernel"/> and a plan with a gather is not captured into a graph.
+    /// A gather or scatter-add with its <see cref="CudaIndexChecks.Word"/>: the launch lowers the sticky device word on
+    /// a bad index, then the word is copied into its page-locked host copy; nothing waits, so a graph records it all
+    /// and the backend raises a bad index at its next synchronization.
     /// </summary>
-    private sealed unsafe class GatherKernel : IKernel
+    private sealed unsafe class GatherKernel : DeviceKernel, IDisposable
     {
-        /// <summary>The status word when every index was in range: memset's byte 0x7F in all four bytes.</summary>
-        private const int NoBadIndex = 0x7F7F7F7F;
-
-        private readonly CudaBackend _backend;
         private readonly GatherStep _step;
         private readonly nint _function;
         private readonly long[] _arguments;
         private readonly nint[] _slots;
-        private readonly int[] _status = GC.AllocateArray<int>(1, pinned: true);
+        private readonly CudaIndexChecks.Word _status;
+        private readonly long _work;
 
-        public GatherKernel(CudaBackend backend, GatherStep step)
+        public GatherKernel(CudaBackend backend, GatherStep step) : base(backend)
         {
-            (_backend, _step) = (backend, step);
+            _step = step;
             _function = backend.Function(step.Source);
             var g = step.Gather.Geometry;
+            _work = Math.Max((long)g.Batch * g.Outer * g.Count * g.Inner, (long)g.Batch * g.Count);
+            _status = backend.IndexChecks.Register(step.Gather);
             // out, status, in, indices, then batch, outer, length, inner, count.
             _arguments = GC.AllocateArray<long>(9, pinned: true);
-            (_arguments[4], _arguments[5], _arguments[6], _arguments[7], _arguments[8]) = (g.Batch, g.Outer, g.Length, g.Inner, g.Count);
+            (_arguments[1], _arguments[4], _arguments[5], _arguments[6], _arguments[7], _arguments[8]) = ((long)_status.Device, g.Batch, g.Outer, g.Length, g.Inner, g.Count);
             _slots = GC.AllocateArray<nint>(9, pinned: true);
             fixed (long* a = _arguments)
             {
@@ -168,51 +167,27 @@ internal static partial class CudaKernels
             }
         }
 
-        public void Run(DeviceTensor[] inputs, DeviceTensor output)
+        public override void Run(DeviceTensor[] inputs, DeviceTensor output)
         {
-            var d = _backend.Driver;
-            var g = _step.Gather.Geometry;
-            if ((long)g.Batch * g.Outer * g.Count * g.Inner == 0)
+            var d = Backend.Driver;
+            using var stream = Backend.EnterStream();
+            if (_step.Gather.Scatter && output.Shape.Size > 0)
             {
-                // Nothing moves, but the indices must still be valid (as on the CPU): check them on the host.
-                // A scatter-add of no updates is all zeros.
-                if (output.Shape.Size > 0)
-                {
-                    using var zeros = _backend.EnterStream();
-                    d.Check(d.cuMemsetD8Async(Device(output).Pointer, 0, Bytes(output), _backend.Stream), "cuMemsetD8Async (scatter-add zeros)");
-                }
-                _step.Gather.CheckIndices(_backend.Download(inputs[1]).ToIntArray());
-                return;
+                // Scatter-add accumulates with atomics into zeros (all of the output when there are no updates).
+                d.Check(d.cuMemsetD8Async(Device(output).Pointer, 0, Bytes(output), Backend.Stream), "cuMemsetD8Async (scatter-add zeros)");
             }
-            using var status = (CudaTensor)_backend.Allocate(Shape.Of(1), DType.Int32);
-            (_arguments[0], _arguments[1], _arguments[2], _arguments[3]) =
-                ((long)Device(output).Pointer, (long)status.Pointer, (long)Device(inputs[0]).Pointer, (long)Device(inputs[1]).Pointer);
-            using (var stream = _backend.EnterStream())
+            // Nothing moves and no index is checked only when there are no indices.
+            if (_work == 0) { return; }
+            (_arguments[0], _arguments[2], _arguments[3]) = ((long)Device(output).Pointer, (long)Device(inputs[0]).Pointer, (long)Device(inputs[1]).Pointer);
+            fixed (nint* slots = _slots)
             {
-                d.Check(d.cuMemsetD8Async(status.Pointer, 0x7F, 4, _backend.Stream), "cuMemsetD8Async (gather status)");
-                if (_step.Gather.Scatter)
-                {
-                    // Scatter-add accumulates with atomics into zeros.
-                    d.Check(d.cuMemsetD8Async(Device(output).Pointer, 0, Bytes(output), _backend.Stream), "cuMemsetD8Async (scatter-add zeros)");
-                }
-                fixed (nint* slots = _slots)
-                {
-                    d.Check(d.cuLaunchKernel(_function, _step.Grid, 1, 1, CudaCodeGenerator.BlockSize, 1, 1, 0, _backend.Stream, (void**)slots, null),
-                            $"cuLaunchKernel ({_step.Gather.Describe()})");
-                }
-                fixed (int* word = _status)
-                {
-                    d.Check(d.cuMemcpyDtoHAsync_v2(word, status.Pointer, 4, _backend.Stream), "cuMemcpyDtoHAsync_v2 (gather status)");
-                }
-                d.Check(d.cuStreamSynchronize(_backend.Stream), "cuStreamSynchronize (gather status)");
+                d.Check(d.cuLaunchKernel(_function, _step.Grid, 1, 1, CudaCodeGenerator.BlockSize, 1, 1, 0, Backend.Stream, (void**)slots, null),
+                        $"cuLaunchKernel ({_step.Gather.Describe()})");
             }
-            if (_status[0] != NoBadIndex)
-            {
-                // The host check names the index and the axis length exactly as the CPU does.
-                _step.Gather.CheckIndices(_backend.Download(inputs[1]).ToIntArray());
-                throw new IndexException($"{_step.Gather.Op}: the device reported an out-of-range index at flat position {_status[0]}, which the host check did not find.");
-            }
+            _status.EnqueueCopy();
         }
+
+        public void Dispose() => _status.Dispose();
     }
 
     private static nuint Bytes(DeviceTensor value) => (nuint)((long)value.Shape.Size * value.DType.SizeInBytes());

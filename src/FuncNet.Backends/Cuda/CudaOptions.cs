@@ -15,4 +15,17 @@ public sealed record CudaOptions
 
     /// <summary>Where compiled PTX is cached; null for <c>FUNCNET_CUDA_CACHE</c> or ~/.cache/funcnet/cuda; empty disables the disk cache.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>
+    /// The most device memory one convolution kernel keeps for its im2col columns (256 MiB by default): a batch runs
+    /// in chunks of as many images as fit, one GEMM per chunk; an image whose columns alone need more runs alone.
+    /// </summary>
+    public long ConvolutionScratchBytes
+    {
+        get => _convolutionScratchBytes;
+        init => _convolutionScratchBytes = value > 0 ? value
+            : throw new FuncNetException($"CudaOptions.ConvolutionScratchBytes: expected a positive number of bytes; given {value}.");
+    }
+
+    private readonly long _convolutionScratchBytes = CudaKernelPlanner.DefaultConvolutionScratchBytes;
 }

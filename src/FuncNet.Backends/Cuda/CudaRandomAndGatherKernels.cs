@@ -7,9 +7,9 @@ namespace FuncNet.Backends.Cuda;
 /// CUDA C for the random ops (<see cref="RandomKind"/>, planned by <see cref="CudaKernelPlanner"/>) and for
 /// gather/scatter (<see cref="GatherKind"/>). The draws state Philox4x32-10 exactly as <c>Philox</c> in Core does
 /// (same rounds, counters and bit-to-float conversions), so a GPU draws the Reference backend's bits. The gathers
-/// check every index against the axis length and record the first bad position in a status word instead of
-/// reading it, so the host can raise the same <see cref="IndexException"/> as the CPU and no thread reads outside
-/// x (<see cref="GatherStep"/> passes and reads back that word). They compile to PTX in CI; unverified on hardware.
+/// check every index against the axis length and record the first bad one in a device status word instead of
+/// following it, so no thread reads or writes outside a buffer and the host can raise the CPU's
+/// <see cref="IndexException"/> later (<see cref="CudaIndexChecks"/>). They compile to PTX in CI; unverified on hardware.
 /// </summary>
 internal static class CudaRandomAndGatherKernels
 {
@@ -96,30 +96,41 @@ internal static class CudaRandomAndGatherKernels
     /// <summary>
     /// Gather (or, with <paramref name="scatter"/>, its adjoint ScatterAdd into a zeroed out) over the layout
     /// [batch, outer, length, inner] / [batch, count]: <c>entry(out, status, in, indices, batch, outer, length,
-    /// inner, count)</c>. An index outside [0, length) is not followed: the thread records the smallest bad
-    /// flat index position in <c>*status</c> (initialized to INT_MAX) with atomicMin and writes nothing there.
+    /// inner, count)</c>, for float and Int32 elements. Every index is checked, whether or not an element moves
+    /// through it (x may be empty along another axis); an index outside [0, length) is never followed: its elements
+    /// are skipped, and the thread lowers <c>*status</c> with atomicMin to (position &lt;&lt; 32) | index, so the word
+    /// ends as the smallest bad position with its index (all ones when every index was in range). The word is
+    /// sticky, so a bad index is reported even when later runs overwrite nothing; <see cref="CudaIndexChecks"/>
+    /// raises it at the next synchronization.
     /// </summary>
     public static string GatherKernel(DType dtype, bool scatter, string entry = CudaCodeGenerator.Entry)
     {
         var t = CudaCodeGenerator.CType(dtype);
+        // Scatter-add's updates may repeat an index: atomics combine them (exact for Int32; Float32 and Float64 sums
+        // depend on the order the device runs them in).
         var move = scatter
             ? "atomicAdd(&out[((b * outer + o) * length + j) * inner + i], in[idx]);"
             : "out[idx] = in[((b * outer + o) * length + j) * inner + i];";
         return $$"""
             namespace {{entry}}_ns {
-            extern "C" __global__ void {{entry}}({{t}}* __restrict__ out, int* __restrict__ status, const {{t}}* __restrict__ in, const int* __restrict__ indices,
-                long long batch, long long outer, long long length, long long inner, long long count)
+            extern "C" __global__ void {{entry}}({{t}}* __restrict__ out, unsigned long long* __restrict__ status, const {{t}}* __restrict__ in,
+                const int* __restrict__ indices, long long batch, long long outer, long long length, long long inner, long long count)
             {
+                const long long first = (long long)blockIdx.x * blockDim.x + threadIdx.x, step = (long long)blockDim.x * gridDim.x;
+                for (long long position = first; position < batch * count; position += step)
+                {
+                    const int j = indices[position];
+                    if (j < 0 || j >= length) { atomicMin(status, ((unsigned long long)position << 32) | (unsigned int)j); }
+                }
                 const long long total = batch * outer * count * inner;
-                for (long long idx = (long long)blockIdx.x * blockDim.x + threadIdx.x; idx < total; idx += (long long)blockDim.x * gridDim.x)
+                for (long long idx = first; idx < total; idx += step)
                 {
                     const long long i = idx % inner;
                     const long long kk = (idx / inner) % count;
                     const long long o = (idx / (inner * count)) % outer;
                     const long long b = idx / (inner * count * outer);
-                    const long long position = b * count + kk;
-                    const int j = indices[position];
-                    if (j < 0 || j >= length) { atomicMin(status, (int)position); continue; }
+                    const int j = indices[b * count + kk];
+                    if (j < 0 || j >= length) { continue; }
                     {{move}}
                 }
             }

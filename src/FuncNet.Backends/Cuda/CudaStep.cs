@@ -24,8 +24,9 @@ internal sealed record GeneratedStep(string Source, int[] Inputs, long[] Scalars
 
 /// <summary>
 /// A generated gather or scatter-add (<see cref="CudaRandomAndGatherKernels.GatherKernel"/>) with a device status
-/// word: the kernel records the first out-of-range index position there instead of reading it, and the step reads
-/// the word back after the launch (synchronizing), so a bad index raises the CPU's <see cref="IndexException"/>.
+/// word: the kernel skips an out-of-range index and records it there, and the word is copied to pinned host memory
+/// after the launch without waiting, so the step is capturable into a CUDA graph; <see cref="CudaIndexChecks"/>
+/// reads the copy at the backend's next synchronization and raises the CPU's <see cref="IndexException"/>.
 /// </summary>
 /// <param name="Source">The kernel body, entry <see cref="CudaCodeGenerator.Entry"/>.</param>
 /// <param name="Gather">The geometry and the names its error message needs.</param>
@@ -36,15 +37,21 @@ internal sealed record GatherStep(string Source, GatherKind Gather, uint Grid) :
 internal sealed record GemmStep(DType DType, GemmKind Gemm) : CudaStep;
 
 /// <summary>
-/// A convolution pass as im2col (or col2im) + cuBLAS, image by image into a column scratch buffer from the memory
-/// pool: forward and filter gradient run <see cref="Source"/> = im2col then a GEMM per group, the input gradient a
-/// GEMM per group then <see cref="Source"/> = col2im.
+/// A convolution pass as im2col (or col2im) + cuBLAS over chunks of <see cref="Chunk"/> images, into column scratch
+/// buffers from the memory pool: forward runs <see cref="Source"/> = im2col over a chunk then one strided-batched
+/// GEMM per group (or per image, when there are more groups than images); the input gradient those GEMMs into the
+/// columns then <see cref="Source"/> = col2im; the filter gradient im2col (tap-major) and
+/// <see cref="ChannelMajor"/> over the output gradients, then one GEMM per chunk whose inner dimension is images ×
+/// positions, accumulating over chunks with β = 1 (no atomics, a fixed order: deterministic).
 /// </summary>
 /// <param name="DType">The float type of inputs and output.</param>
 /// <param name="Convolution">The pass and its geometry.</param>
 /// <param name="Source">The generated im2col or col2im kernel (entry <see cref="CudaCodeGenerator.Entry"/>).</param>
-/// <param name="Grid">Blocks for one launch of <see cref="Source"/> over one image.</param>
-internal sealed record ConvolutionStep(DType DType, ConvolutionKind Convolution, string Source, uint Grid) : CudaStep;
+/// <param name="Grid">Blocks for one launch of <see cref="Source"/> over a full chunk.</param>
+/// <param name="Chunk">Images per chunk: as many as keep the scratch within <see cref="CudaOptions.ConvolutionScratchBytes"/>, at least one.</param>
+/// <param name="ChannelMajor">For the filter gradient, the kernel that regroups a chunk's output gradients channel-major; else null.</param>
+/// <param name="ChannelMajorGrid">Blocks for one launch of <see cref="ChannelMajor"/> over a full chunk (0 without it).</param>
+internal sealed record ConvolutionStep(DType DType, ConvolutionKind Convolution, string Source, uint Grid, int Chunk, string? ChannelMajor, uint ChannelMajorGrid) : CudaStep;
 
 /// <summary>A device-to-device copy of the whole input (a reshape the plan did not alias).</summary>
 internal sealed record CopyStep(long Bytes) : CudaStep;

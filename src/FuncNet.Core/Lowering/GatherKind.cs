@@ -23,11 +23,17 @@ internal sealed record GatherKind(GatherGeometry Geometry, bool Scatter, string 
         {
             if ((uint)indices[k] >= (uint)length)
             {
-                throw new IndexException(
-                    $"{Op}: index {indices[k]} (at flat position {k} of indices of shape {Indices}) is out of range for axis {Axis} of length {length} of x of shape {Indexed}; expected 0 ≤ index < {length}.");
+                throw OutOfRange(k, indices[k]);
             }
         }
     }
+
+    /// <summary>
+    /// The error for index <paramref name="index"/> at flat position <paramref name="position"/> of the indices, for
+    /// backends that find the bad index on a device and report it later (CUDA) rather than in <see cref="CheckIndices"/>.
+    /// </summary>
+    public IndexException OutOfRange(int position, int index) => new(
+        $"{Op}: index {index} (at flat position {position} of indices of shape {Indices}) is out of range for axis {Axis} of length {Geometry.Length} of x of shape {Indexed}; expected 0 ≤ index < {Geometry.Length}.");
 
     /// <inheritdoc />
     public override string Describe() =>

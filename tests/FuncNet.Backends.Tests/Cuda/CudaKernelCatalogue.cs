@@ -44,7 +44,7 @@ internal static class CudaKernelCatalogue
     /// </summary>
     public static (string Unit, string[] Entries) RandomAndGatherKernels(DType dtype)
     {
-        var entries = Enumerable.Range(0, 6).Select(i => $"random_gather_{i}").ToArray();
+        var entries = Enumerable.Range(0, 8).Select(i => $"random_gather_{i}").ToArray();
         string[] bodies =
         [
             CudaRandomAndGatherKernels.DrawKernel(CudaRandomAndGatherKernels.Draw.Uniform, dtype, 0, entries[0]),
@@ -53,6 +53,9 @@ internal static class CudaKernelCatalogue
             CudaRandomAndGatherKernels.SplitKernel(entries[3]),
             CudaRandomAndGatherKernels.GatherKernel(dtype, scatter: false, entries[4]),
             CudaRandomAndGatherKernels.GatherKernel(dtype, scatter: true, entries[5]),
+            // Integer tables (labels by index) gather and scatter-add in Int32 beside every float type.
+            CudaRandomAndGatherKernels.GatherKernel(DType.Int32, scatter: false, entries[6]),
+            CudaRandomAndGatherKernels.GatherKernel(DType.Int32, scatter: true, entries[7]),
         ];
         return (CudaRandomAndGatherKernels.PhiloxPrelude + CudaCodeGenerator.TranslationUnit(bodies), entries);
     }
@@ -92,12 +95,13 @@ internal static class CudaKernelCatalogue
         return result;
     }
 
-    /// <summary>The distinct CUDA C bodies the planned steps compile: generated kernels and the convolutions' im2col and col2im.</summary>
-    public static IEnumerable<string> Sources(IEnumerable<Planned> planned) => planned.Select(p => p.Step switch
+    /// <summary>The distinct CUDA C bodies the planned steps compile: generated kernels, gathers, and the convolutions' im2col, col2im and regrouping.</summary>
+    public static IEnumerable<string> Sources(IEnumerable<Planned> planned) => planned.SelectMany(p => p.Step switch
     {
-        GeneratedStep g => g.Source,
-        ConvolutionStep c => c.Source,
-        _ => null,
+        GeneratedStep g => new string?[] { g.Source },
+        GatherStep g => [g.Source],
+        ConvolutionStep c => [c.Source, c.ChannelMajor],
+        _ => [],
     }).OfType<string>().Distinct();
 
     /// <summary>The op types that appear in the graphs, including inside map bodies.</summary>

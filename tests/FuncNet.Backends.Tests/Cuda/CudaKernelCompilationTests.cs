@@ -49,6 +49,10 @@ public class CudaKernelCompilationTests
         Assert.Contains(bodies, b => b.Contains("long long b2)", StringComparison.Ordinal));
         Assert.Contains(bodies, b => b.Contains("long long offset, funcnet_strides s)", StringComparison.Ordinal));
         Assert.Contains(bodies, b => b.Contains("funcnet_strides box)", StringComparison.Ordinal));
+        // So are the bias gradients' split reductions, the filter gradients' regrouping and the Int32 gather.
+        Assert.Contains(bodies, b => b.Contains("long long kept, long long inner)", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("long long channels, long long plane)", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("int* __restrict__ out, unsigned long long* __restrict__ status", StringComparison.Ordinal));
         var renamed = bodies.Select((b, i) => b.Replace(CudaCodeGenerator.Entry, $"k{i}", StringComparison.Ordinal)).ToArray();
         var watch = Stopwatch.StartNew();
         var ptx = nvrtc.CompileToPtx(CudaCodeGenerator.TranslationUnit(renamed), $"catalogue_{architecture}_{dtype}.cu", CudaCompiler.Options(architecture));
@@ -61,7 +65,8 @@ public class CudaKernelCompilationTests
     }
 
     /// <summary>
-    /// Every convolution (im2col, col2im) and pooling kernel under its own entry name, whether or not the catalogue's
+    /// Every convolution (im2col, col2im, the filter gradient's regrouping), pooling and split-reduction (bias
+    /// gradient) kernel under its own entry name, whether or not the catalogue's
     /// graphs plan it: compiled to PTX for both architectures and dtypes, each entry point present.
     /// </summary>
     [SkippableTheory, MemberData(nameof(Targets))]
@@ -70,8 +75,9 @@ public class CudaKernelCompilationTests
         var nvrtc = CudaEnvironment.RequireNvrtc();
         Func<DType, string, string>[] generators =
         [
-            CudaConvolutionCode.Im2Col, CudaConvolutionCode.Col2Im, CudaPoolingCode.MaxPoolForward, CudaPoolingCode.MaxPoolSelect,
-            CudaPoolingCode.MaxPoolGradient, CudaPoolingCode.AvgPoolForward, CudaPoolingCode.AvgPoolGradient,
+            CudaConvolutionCode.Im2Col, CudaConvolutionCode.Col2Im, CudaConvolutionCode.ChannelMajor, CudaPoolingCode.MaxPoolForward,
+            CudaPoolingCode.MaxPoolSelect, CudaPoolingCode.MaxPoolGradient, CudaPoolingCode.AvgPoolForward, CudaPoolingCode.AvgPoolGradient,
+            (d, entry) => CudaCodeGenerator.SplitReduction(d, max: false, entry), (d, entry) => CudaCodeGenerator.SplitReduction(d, max: true, entry),
         ];
         var bodies = generators.Select((g, i) => g(dtype, $"conv{i}")).ToArray();
         var ptx = nvrtc.CompileToPtx(CudaCodeGenerator.TranslationUnit(bodies), $"convolution_{architecture}_{dtype}.cu", CudaCompiler.Options(architecture));
@@ -94,9 +100,9 @@ public class CudaKernelCompilationTests
             Assert.True(ptx.Contains($".entry {entry}(", StringComparison.Ordinal), $"kernel {entry} missing from the PTX");
         }
         // The Philox rounds are there (the multiplications by the round constants), and the gather never reads past
-        // a bad index: the bounds test branches to the status update.
+        // a bad index: the bounds test branches to the 64-bit status update (position and index in one word).
         Assert.Contains("mul.hi.u32", ptx);
-        Assert.Contains("atom.global.min.s32", ptx);
+        Assert.Contains("atom.global.min.u64", ptx);
     }
 
     [SkippableFact]
