@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text;
+using FuncNet.Training;
 
 namespace FuncNet;
 
@@ -19,6 +20,7 @@ public sealed class DataParallelStep
     private readonly Expr[] _fetches;
     private readonly Expr _lossFeed;
     private readonly Expr[] _gradientFeeds;
+    private readonly Expr[] _stateFeeds;
     private readonly TrainingStep _apply;
     private readonly Bucket[] _buckets;
 
@@ -43,12 +45,21 @@ public sealed class DataParallelStep
         // Minimize validates the loss and finds the variables; its step is only a template for them.
         var variables = optimizer.Minimize(loss).Variables;
         var gradients = Ops.Gradients(loss, [.. variables]);
-        _fetches = [loss, .. gradients];
+        // The step applies fed gradients, so it cannot see the loss's own state: batch normalization's running
+        // statistics are computed by each rank from its shard, in the local pass, and fed to the step (as
+        // PyTorch's DDP keeps them per rank); the random keys the loss reads advance with the step.
+        var state = StateUpdates.Of(loss);
+        _fetches = [loss, .. gradients, .. state.Select(a => a.NewValue)];
         _lossFeed = Expr.Placeholder("data-parallel/loss", Shape.Scalar, loss.DType);
         _gradientFeeds = variables.Select(v => Expr.Placeholder($"{v.Name}/gradient", v.Shape, v.DType)).ToArray();
-        _apply = optimizer.ApplyGradients(_lossFeed, variables, _gradientFeeds);
+        _stateFeeds = state.Select(a => Expr.Placeholder($"{a.Variable.Name}/new", a.Variable.Shape, a.Variable.DType)).ToArray();
+        var apply = optimizer.ApplyGradients(_lossFeed, variables, _gradientFeeds);
+        var advances = RandomKeyStream.AdvancesFor([loss, .. gradients]).ToArray();
+        _apply = new TrainingStep(_lossFeed, variables, apply.SlotVariables,
+            [.. apply.Assignments, .. state.Select((a, i) => new Assignment(a.Variable, _stateFeeds[i])), .. advances]);
         Variables = variables;
-        SlotVariables = _apply.SlotVariables;
+        SlotVariables = apply.SlotVariables;
+        StateVariables = [.. state.Select(a => a.Variable), .. advances.Select(a => a.Variable)];
         _buckets = Bucket.Plan([loss, .. variables], bucketElements);
     }
 
@@ -60,6 +71,12 @@ public sealed class DataParallelStep
 
     /// <summary>The optimizer's state (moments, step count); save it with <see cref="Variables"/> to resume exactly.</summary>
     public IReadOnlyList<Expr> SlotVariables { get; }
+
+    /// <summary>
+    /// What the step updates besides the weights and the optimizer: running statistics of batch normalization
+    /// and the keys of random key streams (dropout). Save them with the rest to resume exactly.
+    /// </summary>
+    public IReadOnlyList<Expr> StateVariables { get; }
 
     /// <summary>The allreduce calls one step makes (the gradients and the loss, packed by dtype).</summary>
     public int BucketCount => _buckets.Length;
@@ -82,14 +99,14 @@ public sealed class DataParallelStep
 
     /// <summary>
     /// Checks that every rank has the same variables (names, shapes, dtypes, in order) and then sets every
-    /// rank's weights and optimizer state to rank 0's. Call it on every rank before the first step, and after
+    /// rank's weights, optimizer state and <see cref="StateVariables"/> to rank 0's. Call it on every rank before the first step, and after
     /// rank 0 restores a checkpoint. A mismatch throws <see cref="DistributedException"/> on every rank, naming
     /// the variable and both shapes, before any value changes.
     /// </summary>
     public void Synchronize(Session session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        Expr[] state = [.. Variables, .. SlotVariables];
+        Expr[] state = [.. Variables, .. SlotVariables, .. StateVariables];
         var mine = Describe(state);
         var all = Enumerable.Range(0, Collective.Size).Select(r => Collective.Broadcast(mine, r)).ToArray();
         for (var r = 1; r < all.Length; r++)
@@ -145,6 +162,7 @@ public sealed class DataParallelStep
                 applied[e.Index == 0 ? _lossFeed : _gradientFeeds[e.Index - 1]] = reduced[i];
             }
         }
+        for (var i = 0; i < _stateFeeds.Length; i++) { applied[_stateFeeds[i]] = local[1 + _gradientFeeds.Length + i]; }
         return session.Run(_apply, applied).ToScalar();
     }
 

@@ -89,6 +89,50 @@ public sealed class DataParallelStepTests
         Assert.True(ranks[0][0].MaxAbsDifference(initial[0]) > 1e-3);
     }
 
+    /// <summary>
+    /// The step applies fed gradients, yet batch norm's running statistics and a dropout key stream move with
+    /// it exactly as with Minimize's step in one process (one rank: the same arithmetic), and they are part of
+    /// the state that Synchronize copies.
+    /// </summary>
+    [Fact]
+    public void RunningStatisticsAndDropoutKeysMoveAsWithTheOneProcessStep()
+    {
+        Tensor[] Train(bool parallel)
+        {
+            var x = Expr.Placeholder("x", Shape.Of(2 * Batch, 4), DType.Float64);
+            var y = Expr.Placeholder("y", Shape.Of(2 * Batch, 3), DType.Float64);
+            var keys = new RandomKeyStream("keys", 7);
+            var model = new Sequential(
+                new Dense(5, Tanh, Initializers.GlorotUniform(1), Initializers.Zeros, "hidden"), new BatchNorm(), new Dropout(0.5, keys),
+                new Dense(3, null, Initializers.GlorotUniform(2), Initializers.Zeros, "output"));
+            var loss = Losses.CategoricalCrossEntropyFromLogits(y, model.Apply(x), Reduction.Mean);
+            using var session = new Session(Backend.Reference);
+            using var one = new SingleProcessCollective();
+            var optimizer = new AdamOptimizer(0.01);
+            var data = Enumerable.Range(0, 3).Select(k => Data(k, 0, 2 * Batch)).ToArray();
+            if (parallel)
+            {
+                var step = new DataParallelStep(one, optimizer, loss);
+                Assert.Equal([.. model.NonTrainableVariables, keys.Key], step.StateVariables);
+                step.Synchronize(session);
+                foreach (var (bx, by) in data) { step.Run(session, new Dictionary<Expr, Tensor> { [x] = bx, [y] = by }, 2 * Batch, 2 * Batch); }
+                return [.. step.Variables.Concat(step.SlotVariables).Concat(step.StateVariables).Select(session.GetValue)];
+            }
+            var single = optimizer.Minimize(loss);
+            foreach (var (bx, by) in data) { session.Run(single, (x, bx), (y, by)); }
+            return [.. single.Variables.Concat(single.SlotVariables).Concat(model.NonTrainableVariables).Append(keys.Key).Select(session.GetValue)];
+        }
+        var (ranked, alone) = (Train(true), Train(false));
+        Assert.Equal(alone.Length, ranked.Length);
+        for (var i = 0; i < alone.Length; i++)
+        {
+            Assert.True(RelativeDifference(ranked[i], alone[i]) <= 1e-12, $"state {i}: relative difference {RelativeDifference(ranked[i], alone[i])}");
+        }
+        // Both moved: the running mean off its zeros, the key off its seed's.
+        Assert.NotEqual(new double[5], ranked[^3].ToDoubleArray());
+        Assert.NotEqual(RandomKeyValue(7).ToIntArray(), ranked[^1].ToIntArray());
+    }
+
     [Fact]
     public void GradientsTravelInOneBucketPerDTypeOrInSeveralWhenTheyAreCapped()
     {
