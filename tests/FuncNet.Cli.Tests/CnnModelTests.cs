@@ -36,7 +36,7 @@ public class CnnModelTests
         var w6 = FashionMnistTrainer.W6Cnn(0);
         w6.Apply(Images);
         // The same weights as W6 (shapes and initial values), plus γ and β of 32 and 64 channels.
-        var weights = model.Variables.Where(v => !v.Name.StartsWith("batch_norm", StringComparison.Ordinal)).ToArray();
+        var weights = model.Variables.Where(v => !(v.Name ?? "").StartsWith("batch_norm", StringComparison.Ordinal)).ToArray();
         Assert.Equal(w6.Variables.Select(v => v.Shape), weights.Select(v => v.Shape));
         using var session = new Session(Backend.Reference);
         foreach (var (a, b) in w6.Variables.Zip(weights)) { Assert.Equal(session.GetValue(a).ToDoubleArray(), session.GetValue(b).ToDoubleArray()); }
