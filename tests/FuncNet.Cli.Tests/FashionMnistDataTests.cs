@@ -28,7 +28,7 @@ public class FashionMnistDataTests : IDisposable
         Write(20);
         var (code, output, error) = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--data", _dir, "--epochs", "1", "--batch-size", "10", "--out", Path.Combine(_dir, "out"));
         Assert.True(code == 0, error);
-        Assert.Contains("CNN conv32-pool-conv64-pool-128-10", output);
+        Assert.Contains(FashionMnistTrainer.CnnDescription, output);
         Assert.Contains("final test accuracy", output);
         CliRunner.AssertOneLineError(CliRunner.Run("train", "fashion-mnist", "--model", "rnn", "--data", _dir), 2, "--model: expected one of mlp, cnn");
     }
@@ -97,10 +97,41 @@ public class FashionMnistDataTests : IDisposable
         Assert.Equal("2", saved.Metadata["epoch"]);
     }
 
-    private (int Code, string Output, string Error) TrainTiny(int epochs, string save, string? resume = null, string hidden = "8,4") =>
+    private (int Code, string Output, string Error) TrainTiny(int epochs, string save, string? resume = null, string hidden = "8,4", string model = "mlp") =>
         CliRunner.Run([
-            "train", "fashion-mnist", "--data", _dir, "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--hidden", hidden,
+            "train", "fashion-mnist", "--data", _dir, "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--hidden", hidden, "--model", model,
             "--batch-size", "7", "--backend", "reference", "--out", Path.Combine(_dir, "out"), "--save", save, .. resume is null ? Array.Empty<string>() : ["--resume", resume]]);
+
+    /// <summary>
+    /// The CNN's dropout masks come from a key the step advances and its batch norm keeps running statistics:
+    /// both are in the checkpoint, so a resumed run draws the same masks and normalizes alike, bit for bit.
+    /// </summary>
+    [Fact]
+    public void TheCnnCheckpointsItsDropoutKeyAndRunningStatisticsAndResumesExactly()
+    {
+        Write(20);
+        var straight = Path.Combine(_dir, "straight.safetensors");
+        var first = Path.Combine(_dir, "first.safetensors");
+        var resumed = Path.Combine(_dir, "resumed.safetensors");
+        var r = TrainTiny(2, straight, model: "cnn");
+        Assert.True(r.Code == 0, r.Error);
+        r = TrainTiny(1, first, model: "cnn");
+        Assert.True(r.Code == 0, r.Error);
+        r = TrainTiny(2, resumed, resume: first, model: "cnn");
+        Assert.True(r.Code == 0, r.Error);
+        Assert.Contains("resumed from", r.Output);
+        var a = FuncNet.Checkpoint.Load(straight);
+        var b = FuncNet.Checkpoint.Load(resumed);
+        var once = FuncNet.Checkpoint.Load(first);
+        Assert.Equal(a.Keys, b.Keys);
+        foreach (var (name, value) in a) { Assert.True(value.Equals(b[name]), $"{name} differs after resuming"); }
+        // Two steps an epoch (20 rows, batches of 7, the partial one dropped) moved the key and the statistics
+        // (the tiny set's images are blank, so the batches' variance is 0 and the running one decays from 1).
+        Assert.NotEqual(Ops.RandomKeyValue(0).ToIntArray(), once["cnn/dropout_key"].ToIntArray());
+        Assert.NotEqual(once["cnn/dropout_key"].ToIntArray(), a["cnn/dropout_key"].ToIntArray());
+        Assert.NotEqual(Enumerable.Repeat(1.0, 32), once["batch_norm/running_variance"].ToDoubleArray());
+        Assert.NotEqual(once["batch_norm_1/running_variance"].ToDoubleArray(), a["batch_norm_1/running_variance"].ToDoubleArray());
+    }
 
     /// <summary>Two epochs straight, or one epoch, a checkpoint and a resumed second: the same weights and Adam state, bit for bit.</summary>
     [Fact]

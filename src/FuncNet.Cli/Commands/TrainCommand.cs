@@ -26,7 +26,7 @@ internal static class TrainCommand
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
         var dataParallel = new Option<bool>("--data-parallel") { Description = "Train on every rank of `mpirun -np N funcnet train fashion-mnist --data-parallel`; --batch-size is per rank (see docs/distributed.md)." };
-        var model = new Option<string>("--model") { Description = "mlp (ReLU hidden layers of --hidden) or cnn (conv 32 3×3, pool, conv 64 3×3, pool, dense 128, dense 10).", DefaultValueFactory = _ => defaults.Model };
+        var model = new Option<string>("--model") { Description = "mlp (ReLU hidden layers of --hidden) or cnn (conv 32 3×3, pool, batch norm, conv 64 3×3, pool, batch norm, dense 128, dropout 0.5, dense 10).", DefaultValueFactory = _ => defaults.Model };
         var fashion = new Command("fashion-mnist", "Train an MLP or a CNN on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
         {
             model, epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, exportOnnx, data, outDir, limit, dataParallel,

@@ -11,7 +11,7 @@ internal sealed record TrainOptions
     public double? LearningRate { get; init; }
     public string Optimizer { get; init; } = "adam";
 
-    /// <summary>"mlp" (the default: ReLU hidden layers of --hidden) or "cnn" (the W6 network: two 3 × 3 convolutions with max pooling, then 128 and 10 units).</summary>
+    /// <summary>"mlp" (the default: ReLU hidden layers of --hidden) or "cnn" (the W6 network, two 3 × 3 convolutions with max pooling, then 128 and 10 units, with batch norm after each pooling and dropout before the output).</summary>
     public string Model { get; init; } = "mlp";
 
     public static readonly string[] Models = ["mlp", "cnn"];
