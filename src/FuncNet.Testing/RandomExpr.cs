@@ -191,7 +191,7 @@ public static class RandomExpr
         {
             var a = PickOperand();
             var s = ShapeOf(a);
-            switch (Rng.Next(Smooth ? 18 : 24))
+            switch (Rng.Next(Smooth ? 24 : 30))
             {
                 case 0: Unary(a); break;
                 case 1: Unary(a); break;
@@ -257,8 +257,15 @@ public static class RandomExpr
                     }
                 // Any other operand: a Take along a random axis with in-range constant indices.
                 case 17 when s.Rank >= 1: TakeCase(a, s); break;
+                // Images: the operand as (1, C, H, W) or (N, 1, H, W), with random geometry.
+                case 18 when s.Rank >= 2: ConvolutionCase(a, s); break;
+                case 19 when s.Rank >= 2: TransposedConvolutionCase(a, s); break;
+                case 20 when s.Rank >= 2: PoolCase(a, s, max: false); break;
+                case 21 when s.Rank >= 1: GatherOrScatterCase(a, s); break;
+                case 22 when s.Rank >= 1: NormalizationCase(a, s); break;
+                case 23: RandomDrawCase(a, s); break;
                 // Kinks, ties and comparisons: only where no finite difference is taken.
-                case 18:
+                case 24:
                     {
                         Func<Expr, Expr>[] fs = [Relu, Abs, x => LeakyRelu(x), x => Elu(x), Selu, Sign, x => Cast(Greater(x, 0.0), DType.Float64),
                                                  x => Clip(x, -0.7, 0.6), x => Floor(x * 2.0), x => Round(x * 2.0)];
@@ -267,7 +274,7 @@ public static class RandomExpr
                         AddOp(names[f], [a], x => fs[f](x[0]));
                         break;
                     }
-                case 19:
+                case 25:
                     {
                         var b = Broadcastable(s);
                         var f = Rng.Next(8);
@@ -276,30 +283,31 @@ public static class RandomExpr
                         AddOp(names[f], [a, b], x => fs[f](x[0], x[1]));
                         break;
                     }
-                case 20:
+                case 26:
                     {
                         var axes = RandomAxes(s);
                         var keep = Rng.Next(2) == 0;
                         AddOp($"ReduceMax[{string.Join(",", axes)}{(keep ? ",keep" : "")}]", [a], x => ReduceMax(x[0], axes, keep));
                         break;
                     }
-                case 21:
+                case 27:
                     {
                         var b = Broadcastable(s);
                         var c = Broadcastable(s);
                         AddOp("Where(Greater)", [a, b, c], x => Where(Greater(x[0], x[1]), x[1], x[2]));
                         break;
                     }
-                case 22 when s.Rank >= 1:
+                case 28 when s.Rank >= 1:
                     {
                         var axis = RandomAxis(s);
                         AddOp($"OneHot(ArgMax[{axis}])", [a], x => OneHot(ArgMax(x[0], axis), 3));
                         break;
                     }
                 // Max pooling: a kink wherever two elements of a window tie.
-                case 23 when s.Rank == 2 && s[0] >= 2 && s[1] >= 2:
+                case 29 when s.Rank == 2 && s[0] >= 2 && s[1] >= 2 && Rng.Next(2) == 0:
                     AddOp("MaxPool2D[2,same]", [a], x => Reshape(MaxPool2D(Reshape(x[0], 1, 1, s[0], s[1]), 2, 1, Padding2D.Same), s[0], s[1]));
                     break;
+                case 29 when s.Rank >= 2: PoolCase(a, s, max: true); break;
                 default:
                     throw new ArgumentException("not applicable");
             }
@@ -434,6 +442,143 @@ public static class RandomExpr
             var ids = Enumerable.Range(0, length == 0 ? 0 : 1 + Rng.Next(length)).Select(_ => Rng.Next(length)).ToArray();
             var indices = Expr.Constant(Tensor.FromArray(ids));
             AddOp($"Take[{axis}|{string.Join(",", ids)}]", [a], x => Take(x[0], indices, axis));
+        }
+
+        /// <summary>
+        /// The operand as images: a matrix is one single-channel image; a rank-3 node is one image of s[0] channels
+        /// or s[0] single-channel images, so the batch and the channels both vary.
+        /// </summary>
+        private Shape AsImages(Shape s)
+        {
+            if (s.Rank == 2) { return Shape.Of(1, 1, s[0], s[1]); }
+            if (s.Rank == 3) { return Rng.Next(2) == 0 ? Shape.Of(1, s[0], s[1], s[2]) : Shape.Of(s[0], 1, s[1], s[2]); }
+            throw new ArgumentException("not an image");
+        }
+
+        /// <summary>Images (N, C, H, W) back to rank 3, the generator's largest: N·C stacked maps.</summary>
+        private static Expr FromImages(Expr y) => Reshape(y, y.Shape[0] * y.Shape[1], y.Shape[2], y.Shape[3]);
+
+        private Padding2D RandomPadding() => Rng.Next(4) switch
+        {
+            0 => Padding2D.Valid,
+            1 => Padding2D.Same,
+            _ => Padding2D.Explicit(Rng.Next(2), Rng.Next(2), Rng.Next(2), Rng.Next(2)),
+        };
+
+        /// <summary>Random stride, dilation and padding; groups of one or every channel. A geometry that does not fit retries.</summary>
+        private Conv2DOptions RandomConvolution(int channels) => new()
+        {
+            StrideH = 1 + Rng.Next(2), StrideW = 1 + Rng.Next(2), DilationH = 1 + Rng.Next(2), DilationW = 1 + Rng.Next(2),
+            Padding = RandomPadding(), Groups = channels > 1 && Rng.Next(2) == 0 ? channels : 1,
+        };
+
+        /// <summary>Conv2D of the operand with a filter node (usually a new input, so its gradient is checked too).</summary>
+        private void ConvolutionCase(int a, Shape s)
+        {
+            var images = AsImages(s);
+            var options = RandomConvolution(images[1]);
+            var outputs = options.Groups * (1 + Rng.Next(2));
+            var filter = NodeOfShape(Shape.Of(outputs, images[1] / options.Groups, 1 + Rng.Next(3), 1 + Rng.Next(3)));
+            AddOp($"Conv2D[{images}|{options}]", [a, filter], x => FromImages(Conv2D(Reshape(x[0], images), x[1], options)));
+        }
+
+        /// <summary>Conv2DTranspose of the operand, output padding below the stride.</summary>
+        private void TransposedConvolutionCase(int a, Shape s)
+        {
+            var images = AsImages(s);
+            var options = RandomConvolution(images[1]) with { DilationH = 1, DilationW = 1 };
+            var (padH, padW) = (Rng.Next(options.StrideH), Rng.Next(options.StrideW));
+            if (options.Padding == Padding2D.Same) { (padH, padW) = (0, 0); }
+            var filter = NodeOfShape(Shape.Of(images[1], 1 + Rng.Next(2), 1 + Rng.Next(2), 1 + Rng.Next(2)));
+            AddOp($"Conv2DTranspose[{images}|{options}|{padH},{padW}]", [a, filter],
+                x => FromImages(Conv2DTranspose(Reshape(x[0], images), x[1], options, padH, padW)));
+        }
+
+        /// <summary>Average (or, with kinks allowed, max) pooling with a random window, stride and padding, or global average pooling.</summary>
+        private void PoolCase(int a, Shape s, bool max)
+        {
+            var images = AsImages(s);
+            if (!max && Rng.Next(4) == 0)
+            {
+                AddOp($"GlobalAvgPool2D[{images}]", [a], x => Reshape(GlobalAvgPool2D(Reshape(x[0], images)), images[0], images[1]));
+                return;
+            }
+            var options = new Pool2DOptions(1 + Rng.Next(3), 1 + Rng.Next(3), 1 + Rng.Next(2), 1 + Rng.Next(2), RandomPadding());
+            AddOp($"{(max ? "MaxPool2D" : "AvgPool2D")}[{images}|{options}]", [a],
+                x => FromImages(max ? MaxPool2D(Reshape(x[0], images), options) : AvgPool2D(Reshape(x[0], images), options)));
+        }
+
+        /// <summary>
+        /// Gather with a batch dim (per-row indices, as torch.gather) or ScatterAdd of the operand into a random
+        /// length along an axis, with repeated constant indices.
+        /// </summary>
+        private void GatherOrScatterCase(int a, Shape s)
+        {
+            var axis = Rng.Next(s.Rank);
+            if (Rng.Next(2) == 0 && s.Rank >= 2 && axis >= 1 && s[axis] > 0)
+            {
+                var count = 1 + Rng.Next(3);
+                var dims = s.ToArray()[..(axis + 1)];
+                dims[axis] = count;
+                var perRow = Tensor.Create(new Shape(dims), Enumerable.Range(0, dims.Aggregate(1, (p, d) => p * d)).Select(_ => Rng.Next(s[axis])).ToArray());
+                AddOp($"Gather[{axis},batch {axis}|{string.Join(",", perRow.ToIntArray())}]", [a], x => Gather(x[0], Expr.Constant(perRow), axis, axis));
+                return;
+            }
+            var length = 1 + Rng.Next(3);
+            var ids = Enumerable.Range(0, s[axis]).Select(_ => Rng.Next(length)).ToArray();
+            var target = s.ToArray();
+            target[axis] = length;
+            var like = Expr.Constant(Tensor.Zeros(new Shape(target)));
+            AddOp($"ScatterAdd[{axis}→{length}|{string.Join(",", ids)}]", [a], x => ScatterAdd(x[0], Expr.Constant(Tensor.FromArray(ids)), like, axis));
+        }
+
+        /// <summary>
+        /// LayerNorm over the last axis, BatchNorm in training mode (batch above one) or in inference mode from given
+        /// statistics, with γ, β (and mean, variance) as nodes. ε = 0.5 keeps rows of equal values (a broadcast) tame
+        /// for finite differences, whose steps 1/√ε would otherwise amplify.
+        /// </summary>
+        private void NormalizationCase(int a, Shape s)
+        {
+            const double epsilon = 0.5;
+            var kind = Rng.Next(3);
+            if (kind == 0 || s.Rank < 2)
+            {
+                var width = Shape.Of(s[^1]);
+                var (g, b) = (NodeOfShape(width), NodeOfShape(width));
+                AddOp("LayerNorm", [a, g, b], x => LayerNorm(x[0], x[1], x[2], epsilon));
+                return;
+            }
+            var channels = Shape.Of(s[1]);
+            var (gamma, beta) = (NodeOfShape(channels), NodeOfShape(channels));
+            if (kind == 1)
+            {
+                AddOp("BatchNorm", [a, gamma, beta], x => BatchNorm(x[0], x[1], x[2], epsilon));
+                return;
+            }
+            var (mean, variance) = (NodeOfShape(channels), NodeOfShape(channels));
+            AddOp("BatchNormInference(variance Square+0.5)", [a, gamma, beta, mean, variance],
+                x => BatchNormInference(x[0], x[1], x[2], x[3], Square(x[4]) + 0.5, epsilon));
+        }
+
+        /// <summary>
+        /// Draws from a constant key times the operand: dropout (training or inference), uniform, normal or Bernoulli.
+        /// Constant keys make the masks constants, so the program stays smooth; plans fold such draws at compile time.
+        /// </summary>
+        private void RandomDrawCase(int a, Shape s)
+        {
+            var seed = Rng.Next(1000);
+            var dims = s.ToArray();
+            switch (Rng.Next(4))
+            {
+                case 0:
+                    var rate = 0.25 * (1 + Rng.Next(3));
+                    var training = Rng.Next(4) != 0;
+                    AddOp($"Dropout[{rate},key {seed}{(training ? "" : ",inference")}]", [a], x => Dropout(x[0], rate, RandomKey(seed), training));
+                    break;
+                case 1: AddOp($"·RandomUniform[key {seed}]", [a], x => x[0] * RandomUniform(KeyAt(RandomKey(seed), 1), dims, x[0].DType)); break;
+                case 2: AddOp($"·RandomNormal[key {seed}]", [a], x => x[0] * RandomNormal(KeyAt(RandomKey(seed), 2), dims, x[0].DType)); break;
+                default: AddOp($"·Bernoulli[0.6,key {seed}]", [a], x => x[0] * Bernoulli(RandomKey(seed), 0.6, dims, x[0].DType)); break;
+            }
         }
 
         private void WhereCase(int a, Shape s)

@@ -61,4 +61,26 @@ public class GeneratorTests
         Assert.Empty(expected.Except(seen));
         Assert.True(shared > 100, $"only {shared} of 300 programs share a node");
     }
+
+    /// <summary>
+    /// The smooth domain (which the gradient properties and differential fuzzing draw from) reaches every op of the
+    /// convolutional and normalization vocabulary, and the full domain adds the kinked ones.
+    /// </summary>
+    [Theory]
+    [InlineData(ExprDomain.Smooth, new[] { "Conv2D", "Conv2DTranspose", "AvgPool2D", "GlobalAvgPool2D", "Gather", "ScatterAdd", "Take", "LayerNorm",
+        "BatchNorm", "BatchNormInference", "Dropout", "·RandomUniform", "·RandomNormal", "·Bernoulli", "Sin", "Cos", "Log1p∘Abs", "Expm1∘Tanh",
+        "Erf", "Gelu", "GeluTanh", "Silu", "Rsqrt∘" })]
+    [InlineData(ExprDomain.Any, new[] { "MaxPool2D", "Clip", "Floor", "Round", "Conv2D", "LayerNorm", "Dropout" })]
+    public void ProgramsReachTheConvolutionalAndNormalizationVocabulary(ExprDomain domain, string[] expected)
+    {
+        var seen = new HashSet<string>();
+        for (var seed = 0; seed < 400; seed++)
+        {
+            foreach (var step in RandomExpr.Generate(seed, 10, domain).Steps)
+            {
+                seen.Add(step.Description.Split('[', '(')[0] is var name && name.Length > 0 ? name : step.Description);
+            }
+        }
+        Assert.Empty(expected.Except(seen));
+    }
 }

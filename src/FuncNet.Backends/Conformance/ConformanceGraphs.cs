@@ -19,7 +19,7 @@ internal static class ConformanceUserOps
 /// The conformance graphs every backend must agree with the Reference backend on (with their gradients): each
 /// specialized kernel and layout — fused maps with row, column, scalar and general broadcasts, GEMM with every
 /// transpose flag, batches and vectors, reductions, softmax, views, short rows, zero-length axes, sizes that run
-/// in parallel, gathers and scatters, random draws.
+/// in parallel, convolutions and poolings of every geometry, layer and batch normalization, gathers and scatters, random draws.
 /// Shared by the test suite, `funcnet selftest` and the CUDA kernel compilation test.
 /// </summary>
 public static class ConformanceGraphs
@@ -110,6 +110,24 @@ public static class ConformanceGraphs
             GlobalAvgPool2D(Conv2D(x[0], x[3])),
             // Per-channel sums and maxima over (N, H, W): a bias's gradient, the split reduction kind.
             ReduceSum(Conv2D(x[0], x[1], new Conv2DOptions { Padding = Padding2D.Same, Groups = 2 }), 0, 2, 3), ReduceMax(x[0], 0, 2, 3),
+        ]),
+        // The geometries the case above leaves out: dilation along the height, asymmetric explicit padding, depthwise
+        // filters, a transposed convolution with groups and output padding, "same" and rectangular pooling windows.
+        new("ConvolutionVariants", [Shape.Of(2, 3, 7, 6), Shape.Of(4, 3, 2, 3), Shape.Of(3, 1, 3, 3), Shape.Of(3, 2, 2, 2)], (x, _) =>
+        [
+            Conv2D(x[0], x[1], new Conv2DOptions { DilationH = 2, StrideW = 2, Padding = Padding2D.Explicit(0, 1, 2, 0) }),
+            Conv2D(x[0], x[2], new Conv2DOptions { Padding = Padding2D.Same, Groups = 3 }),
+            Conv2DTranspose(x[0], x[3], new Conv2DOptions { StrideH = 2, StrideW = 3, Padding = Padding2D.Symmetric(1, 0) }, 1, 2),
+            AvgPool2D(x[0], 3, 2, Padding2D.Same), MaxPool2D(x[0], new Pool2DOptions(2, 3, 1, 2, Padding2D.Same)),
+        ]),
+        // Layer and batch normalization: their reductions and fused elementwise parts, batch norm after an elementwise
+        // producer (which its batch check fuses with), in training mode on images and rows and in inference mode.
+        new("Normalization", [Shape.Of(6, 20), Shape.Of(20), Shape.Of(4, 3, 5, 5), Shape.Of(3), Shape.Of(5, 3)], (x, _) =>
+        [
+            LayerNorm(x[0], x[1], x[1] * 0.5), LayerNorm(Tanh(x[0]) * 2.0, x[1], x[1], 1e-3),
+            BatchNorm(x[2], x[3], Square(x[3])), BatchNorm(Silu(x[4]) + x[3], x[3], x[3] * 0.25),
+            BatchNormInference(x[2], x[3], x[3], x[3] * 0.5, Square(x[3]) + 0.5, 1e-5),
+            Dropout(x[0], 0.5, RandomKey(5), training: false),
         ]),
         // Sizes above the thresholds where kernels and GEMMs split across threads.
         new("LargeEnoughToRunInParallel", [Shape.Of(400, 400), Shape.Of(400), Shape.Of(200, 300), Shape.Of(300, 120), Shape.Of(300, 40)], (x, _) =>

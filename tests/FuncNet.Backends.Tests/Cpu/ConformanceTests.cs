@@ -57,6 +57,12 @@ public class ConformanceTests
     public void ConvolutionAndPooling(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ConvolutionAndPooling));
 
     [SkippableTheory, MemberData(nameof(Cases))]
+    public void ConvolutionVariants(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(ConvolutionVariants));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
+    public void Normalization(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(Normalization));
+
+    [SkippableTheory, MemberData(nameof(Cases))]
     public void LargeEnoughToRunInParallel(string backend, DType dtype) => AgreeWithReference(backend, dtype, nameof(LargeEnoughToRunInParallel));
 
     /// <summary>A new case in the shared list must get its own test row above.</summary>

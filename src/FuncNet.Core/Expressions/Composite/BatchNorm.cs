@@ -16,7 +16,9 @@ internal sealed record BatchStatisticsCheckOp : UnaryOp
     internal override (Shape, DType) Infer(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes)
     {
         var inferred = base.Infer(shapes, dtypes);
-        if (shapes[0].Rank < 2 || shapes[0][0] == 1)
+        // Rank 0 is the scalar symbol a fused kernel rebuilds the op on (the check was made on the batch it came
+        // from); BatchNorm itself requires rank ≥ 2 before it makes the op.
+        if (shapes[0].Rank >= 1 && shapes[0][0] == 1)
         {
             throw new ShapeException(
                 $"BatchNorm (training mode): expected a batch of more than one example, of shape (batch > 1, channels, ...), to take batch statistics from; " +
