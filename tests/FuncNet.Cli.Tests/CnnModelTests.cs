@@ -25,13 +25,13 @@ public class CnnModelTests
     }
 
     [Fact]
-    public void TheTrainedCnnIsTheW6NetworkWithBatchNormAfterEachPoolingAndDropoutBeforeTheOutput()
+    public void TheTrainedCnnIsTheW6NetworkWithBatchNormAfterEachPoolingAndDropoutAroundTheDenseLayer()
     {
         var model = FashionMnistTrainer.Cnn(0, new RandomKeyStream("test/key", 0));
         Assert.Equal([typeof(Conv2D), typeof(MaxPool2D), typeof(BatchNorm), typeof(Conv2D), typeof(MaxPool2D), typeof(BatchNorm),
-                      typeof(Flatten), typeof(Dense), typeof(Dropout), typeof(Dense)],
+                      typeof(Flatten), typeof(Dropout), typeof(Dense), typeof(Dropout), typeof(Dense)],
             model.Layers.Select(l => l.GetType()));
-        Assert.Equal([0.5], model.Layers.OfType<Dropout>().Select(d => d.Rate));
+        Assert.Equal([0.25, 0.5], model.Layers.OfType<Dropout>().Select(d => d.Rate));
         model.Apply(Expr.Placeholder("batch", Shape.Of(4, 1, 28, 28), DType.Float32));
         var w6 = FashionMnistTrainer.W6Cnn(0);
         w6.Apply(Images);

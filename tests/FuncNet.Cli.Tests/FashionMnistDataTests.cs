@@ -23,12 +23,24 @@ public class FashionMnistDataTests : IDisposable
     private (int, string, string) Train() => CliRunner.Run("train", "fashion-mnist", "--data", _dir, "--epochs", "1", "--hidden", "4", "--out", Path.Combine(_dir, "out"));
 
     [Fact]
+    public void EachModelHasItsOwnDefaultsAndGivenOptionsWin()
+    {
+        Assert.Equal((15, 0.85), (TrainOptions.ForModel("mlp").Epochs, TrainOptions.ForModel("mlp").LearningRateDecay));
+        Assert.Equal((20, 0.9), (TrainOptions.ForModel("cnn").Epochs, TrainOptions.ForModel("cnn").LearningRateDecay));
+        Write(20);
+        var (code, output, error) = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--data", _dir, "--epochs", "1", "--lr-decay", "0.5", "--batch-size", "10", "--out", Path.Combine(_dir, "out"));
+        Assert.True(code == 0, error);
+        Assert.Contains("(×0.5 per epoch), batch 10, 1 epochs", output);
+    }
+
+    [Fact]
     public void TheCnnModelTrainsOnATinyDataSetAndAnUnknownModelIsAUsageError()
     {
         Write(20);
         var (code, output, error) = CliRunner.Run("train", "fashion-mnist", "--model", "cnn", "--data", _dir, "--epochs", "1", "--batch-size", "10", "--out", Path.Combine(_dir, "out"));
         Assert.True(code == 0, error);
         Assert.Contains(FashionMnistTrainer.CnnDescription, output);
+        Assert.Contains("(×0.9 per epoch)", output); // the CNN's own default decay; --epochs given
         Assert.Contains("final test accuracy", output);
         CliRunner.AssertOneLineError(CliRunner.Run("train", "fashion-mnist", "--model", "rnn", "--data", _dir), 2, "--model: expected one of mlp, cnn");
     }

@@ -11,11 +11,12 @@ internal static class TrainCommand
     public static Command Create(TextWriter output)
     {
         var defaults = new TrainOptions();
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => defaults.Epochs };
+        var cnn = TrainOptions.ForModel("cnn");
+        var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set (default: {defaults.Epochs} for mlp, {cnn.Epochs} for cnn)." };
         var batch = new Option<int>("--batch-size") { Description = "Examples per mini-batch.", DefaultValueFactory = _ => defaults.BatchSize };
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths, comma-separated.", DefaultValueFactory = _ => string.Join(",", defaults.Hidden) };
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd)." };
-        var decay = new Option<double>("--lr-decay") { Description = "Factor the learning rate decays by per epoch (smoothly, step by step; 1 = constant).", DefaultValueFactory = _ => defaults.LearningRateDecay };
+        var decay = new Option<double?>("--lr-decay") { Description = FormattableString.Invariant($"Factor the learning rate decays by per epoch (smoothly, step by step; 1 = constant; default: {defaults.LearningRateDecay} for mlp, {cnn.LearningRateDecay} for cnn).") };
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum or adam.", DefaultValueFactory = _ => defaults.Optimizer };
         var seed = new Option<int>("--seed") { Description = "Seed of the initial weights and the shuffling.", DefaultValueFactory = _ => 0 };
         var backend = new Option<string?>("--backend") { Description = $"Backend: {string.Join(", ", BackendSelector.Names)}." };
@@ -26,21 +27,22 @@ internal static class TrainCommand
         var outDir = new Option<string>("--out") { Description = "Folder for the PNG plots.", DefaultValueFactory = _ => defaults.OutDirectory };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N examples only (and test on at most N)." };
         var dataParallel = new Option<bool>("--data-parallel") { Description = "Train on every rank of `mpirun -np N funcnet train fashion-mnist --data-parallel`; --batch-size is per rank (see docs/distributed.md)." };
-        var model = new Option<string>("--model") { Description = "mlp (ReLU hidden layers of --hidden) or cnn (conv 32 3×3, pool, batch norm, conv 64 3×3, pool, batch norm, dense 128, dropout 0.5, dense 10).", DefaultValueFactory = _ => defaults.Model };
+        var model = new Option<string>("--model") { Description = "mlp (ReLU hidden layers of --hidden) or cnn (conv 32 3×3, pool, batch norm, conv 64 3×3, pool, batch norm, dropout 0.25, dense 128, dropout 0.5, dense 10).", DefaultValueFactory = _ => defaults.Model };
         var fashion = new Command("fashion-mnist", "Train an MLP or a CNN on Fashion-MNIST (60,000 28×28 clothing images, 10 classes).")
         {
             model, epochs, batch, hidden, lr, decay, optimizer, seed, backend, save, resume, exportOnnx, data, outDir, limit, dataParallel,
         };
         fashion.SetAction(parse =>
         {
-            var options = new TrainOptions
+            var modelName = parse.GetValue(model)!.Trim().ToLowerInvariant();
+            var modelDefaults = TrainOptions.ForModel(modelName);
+            var options = modelDefaults with
             {
-                Model = parse.GetValue(model)!.Trim().ToLowerInvariant(),
-                Epochs = parse.GetValue(epochs),
+                Epochs = parse.GetValue(epochs) ?? modelDefaults.Epochs,
                 BatchSize = parse.GetValue(batch),
                 Hidden = TrainOptions.ParseHidden(parse.GetValue(hidden)!),
                 LearningRate = parse.GetValue(lr),
-                LearningRateDecay = parse.GetValue(decay),
+                LearningRateDecay = parse.GetValue(decay) ?? modelDefaults.LearningRateDecay,
                 Optimizer = parse.GetValue(optimizer)!.Trim().ToLowerInvariant(),
                 Seed = parse.GetValue(seed),
                 Backend = parse.GetValue(backend),
