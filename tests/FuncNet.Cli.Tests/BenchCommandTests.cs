@@ -38,6 +38,14 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void EveryWorkloadsUnitHasAScaleAndAnUnknownOneIsRefused()
+    {
+        Assert.All(Bench.Workloads.All, w => Assert.True(Bench.BenchRunner.Scale(w.Unit) > 0, w.Name));
+        Assert.Equal(1e3, Bench.BenchRunner.Scale("ms_per_step"));
+        Assert.Contains("no scale", Assert.Throws<InvalidOperationException>(() => Bench.BenchRunner.Scale("minutes_per_step")).Message);
+    }
+
+    [Fact]
     public void ProfileWritesEachKernelsShareOfAStepToStandardErrorAndKeepsTheJsonLine()
     {
         var (code, output, error) = CliRunner.Run("bench", "W3", "--seconds", "0.05", "--backend", "managed", "--profile");
