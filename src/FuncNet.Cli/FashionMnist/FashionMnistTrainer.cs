@@ -184,12 +184,12 @@ internal static class FashionMnistTrainer
     /// at a slower decay (<see cref="TrainOptions.ForModel"/>; every run is in docs/performance.md). Batch
     /// norm after the pooling costs a quarter of one after the convolution.
     /// </summary>
-    internal static Sequential Cnn(int seed, RandomKeyStream dropoutKeys) => new(
-        new Conv2D(32, 3, 3, Conv2DOptions.Default, Relu, seed * 31, null), new MaxPool2D(2), new BatchNorm(),
-        new Conv2D(64, 3, 3, Conv2DOptions.Default, Relu, seed * 31 + 1, null), new MaxPool2D(2), new BatchNorm(),
-        new Flatten(), new Dropout(0.25, dropoutKeys),
-        new Dense(128, Relu, Initializers.HeUniform(seed * 31 + 2), Initializers.Zeros, "hidden"), new Dropout(0.5, dropoutKeys),
-        new Dense(10, null, Initializers.GlorotUniform(seed * 31 + 3), Initializers.Zeros, "output"));
+    internal static Sequential Cnn(int seed, RandomKeyStream dropoutKeys)
+    {
+        var w6 = W6Cnn(seed).Layers; // conv, pool, conv, pool, flatten, dense 128, dense 10
+        return new(w6[0], w6[1], new BatchNorm(), w6[2], w6[3], new BatchNorm(),
+            w6[4], new Dropout(0.25, dropoutKeys), w6[5], new Dropout(0.5, dropoutKeys), w6[6]);
+    }
 
     /// <summary>What a checkpoint records besides the tensors: enough to check that a resumed run trains the same model.</summary>
     private static Dictionary<string, string> Metadata(TrainOptions options, int epoch, int ranks) => new()

@@ -26,11 +26,8 @@ internal abstract unsafe class OneDnnConvolutionKernel : IKernel, IDisposable
         _second = second with { Argument = primitive.Bind(second.Argument) };
         _result = result with { Argument = primitive.Bind(result.Argument) };
         float[]? a = null, b = null, c = null;
-        primitive.Threads = OneDnnThreadChoice.Choose(library, $"{GetType().Name} {geometry}", threads =>
-        {
-            primitive.Threads = threads;
-            Execute(a ??= new float[first.Size], b ??= new float[second.Size], c ??= new float[result.Size]);
-        });
+        OneDnnThreadChoice.Apply(library, $"{GetType().Name} {geometry}",
+            () => Execute(a ??= new float[first.Size], b ??= new float[second.Size], c ??= new float[result.Size]), primitive);
     }
 
     /// <summary>The forward convolution's geometry.</summary>

@@ -34,11 +34,9 @@ internal sealed unsafe class OneDnnPool2DBackward : IKernel, IDisposable
         // The recomputed forward output is not wanted, only its workspace: a scratch array, allocated once.
         _pooled = _needsForward ? new float[geometry.OutputSize] : [];
         float[]? x = null, dy = null, dx = null;
-        _primitive.Threads = _forward.Threads = OneDnnThreadChoice.Choose(library, $"{nameof(OneDnnPool2DBackward)} {geometry}", threads =>
-        {
-            _primitive.Threads = _forward.Threads = threads;
-            Run(x ??= new float[_needsForward ? geometry.InputSize : 0], dy ??= new float[geometry.OutputSize], dx ??= new float[geometry.InputSize]);
-        });
+        OneDnnThreadChoice.Apply(library, $"{nameof(OneDnnPool2DBackward)} {geometry}",
+            () => Run(x ??= new float[_needsForward ? geometry.InputSize : 0], dy ??= new float[geometry.OutputSize], dx ??= new float[geometry.InputSize]),
+            _primitive, _forward);
     }
 
     /// <summary>The geometry served.</summary>

@@ -18,11 +18,8 @@ internal sealed unsafe class OneDnnPool2DForward : IKernel, IDisposable
         _source = _primitive.Bind(OneDnnConstants.Source);
         _destination = _primitive.Bind(OneDnnConstants.Destination);
         float[]? x = null, y = null;
-        _primitive.Threads = OneDnnThreadChoice.Choose(library, $"{nameof(OneDnnPool2DForward)} {geometry}", threads =>
-        {
-            _primitive.Threads = threads;
-            Run(x ??= new float[geometry.InputSize], y ??= new float[geometry.OutputSize]);
-        });
+        OneDnnThreadChoice.Apply(library, $"{nameof(OneDnnPool2DForward)} {geometry}",
+            () => Run(x ??= new float[geometry.InputSize], y ??= new float[geometry.OutputSize]), _primitive);
     }
 
     /// <summary>The geometry served.</summary>

@@ -14,6 +14,25 @@ namespace FuncNet.Backends.Cpu.OneDnn;
 /// </summary>
 internal static class OneDnnThreadChoice
 {
+    /// <summary>
+    /// Chooses for the primitives of one kernel (a backward pooling runs its forward one too) and sets their
+    /// <see cref="OneDnnPrimitive.Threads"/>; <paramref name="run"/> runs the kernel once on scratch data.
+    /// </summary>
+    public static void Apply(OneDnnLibrary library, string key, Action run, params OneDnnPrimitive[] primitives)
+    {
+        var threads = Choose(library, key, t =>
+        {
+            Use(t);
+            run();
+        });
+        Use(threads);
+
+        void Use(int t)
+        {
+            foreach (var p in primitives) { p.Threads = t; }
+        }
+    }
+
     /// <summary>Below this a primitive's run on one thread is not worth splitting: waking threads costs about as much.</summary>
     private static readonly TimeSpan WorthSplitting = TimeSpan.FromMilliseconds(0.2);
 
